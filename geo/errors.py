@@ -1,0 +1,29 @@
+"""The project's own error types.
+
+Every failure a user can cause (a bad file, a bad option) is raised as a
+:class:`FrontlineError` so the CLI and the app can show one clear line instead
+of a traceback.
+"""
+
+from __future__ import annotations
+
+
+class FrontlineError(Exception):
+    """Base class for errors that are the input's fault, not a bug."""
+
+
+class ReportError(FrontlineError):
+    """A report could not be read or parsed. Names the file and the problem."""
+
+    def __init__(self, path: str | None, problem: str) -> None:
+        self.path = path or "<report>"
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class GazetteerError(FrontlineError):
+    """The gazetteer file is missing or malformed."""
+
+
+class StoreError(FrontlineError):
+    """The event store holds a file that cannot be read."""

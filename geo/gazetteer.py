@@ -1,0 +1,208 @@
+"""The offline gazetteer: ``data/places.csv`` plus hand-kept overrides.
+
+Lookups go by :func:`geo._text.name_key`, so every transliteration of a name
+reaches the same candidates. Loading is cached per file signature; the app and
+the CLI pay for it once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from geo import settings
+from geo._io import atomic_write_bytes
+from geo._text import name_key
+from geo.errors import GazetteerError
+from geo.model import Place
+
+OVERRIDE_COLUMNS = (
+    "place_id", "action", "name", "aliases", "feature_code", "oblast", "raion", "lat", "lon",
+    "population", "country", "note",
+)  # fmt: skip
+ACTIONS = ("add", "alias", "move", "drop")
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Places and a key -> row index. Build it with :func:`load_gazetteer`."""
+
+    places: list[Place]
+    index: dict[str, list[int]]
+    by_id: dict[str, int] = field(default_factory=dict)
+    max_words: int = 4
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.index)
+
+    def has_key(self, key: str) -> bool:
+        return key in self.index
+
+    def candidates(self, key: str) -> list[Place]:
+        return [self.places[i] for i in self.index.get(key, ())]
+
+    def lookup(self, name: str) -> list[Place]:
+        """Candidates for a name as written."""
+        return self.candidates(name_key(name))
+
+    def get(self, place_id: str) -> Place | None:
+        i = self.by_id.get(place_id)
+        return None if i is None else self.places[i]
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def _place(row: dict) -> Place:
+    return Place(
+        place_id=row["place_id"],
+        name=row["name"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        feature_code=row["feature_code"],
+        oblast=row["oblast"],
+        raion=row.get("raion") or "",
+        population=int(row.get("population") or 0),
+        country=row.get("country") or "UA",
+        name_uk=row.get("name_uk") or "",
+    )
+
+
+_PLACE_COLUMNS = (
+    "place_id", "name", "lat", "lon", "feature_code", "oblast", "raion", "population",
+    "country", "name_uk",
+)  # fmt: skip
+_conv = (str, str, float, float, str, str, str, lambda v: int(v or 0), lambda v: v or "UA", str)
+_defaults = ("", "", 0.0, 0.0, "", "", "", 0, "UA", "")
+
+
+def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
+    if not path.exists():
+        raise GazetteerError(
+            f"{path}: gazetteer not found; build it with "
+            "`frontline places build --geonames UA.txt.gz`"
+        )
+    places: list[Place] = []
+    keys: list[list[str]] = []
+    names: list[str] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        missing = {"place_id", "name", "lat", "lon", "keys"} - set(header)
+        if missing:
+            raise GazetteerError(f"{path}: missing columns {sorted(missing)}")
+        col = {c: header.index(c) for c in header}
+        ci = [col.get(c, -1) for c in _PLACE_COLUMNS]
+        kcol, ncol = col["keys"], col.get("names", col["name"])
+        for row in reader:
+            try:
+                places.append(
+                    Place(*(_conv[j](row[i]) if i >= 0 else _defaults[j] for j, i in enumerate(ci)))
+                )
+                keys.append(row[kcol].split("|"))
+                names.append(row[ncol])
+            except (ValueError, IndexError) as exc:
+                raise GazetteerError(f"{path}:{reader.line_num}: bad row ({exc})") from exc
+    return places, keys, names
+
+
+def _apply_overrides(
+    path: Path, places: list[Place], keys: list[list[str]]
+) -> tuple[list[Place], list[list[str]]]:
+    """Apply ``add`` / ``alias`` / ``move`` / ``drop`` rows from the override file."""
+    if not path.exists():
+        return places, keys
+    pos = {p.place_id: i for i, p in enumerate(places)}
+    dropped: set[int] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), 2):
+            action = (row.get("action") or "").strip()
+            pid = (row.get("place_id") or "").strip()
+            if action not in ACTIONS or not pid:
+                raise GazetteerError(f"{path}:{n}: action must be one of {ACTIONS} with a place_id")
+            aliases = [a for a in (row.get("aliases") or "").split("|") if a.strip()]
+            alias_keys = [name_key(a) for a in aliases]
+            if action == "add":
+                try:
+                    place = _place(row)
+                except (ValueError, KeyError) as exc:
+                    raise GazetteerError(f"{path}:{n}: bad place ({exc})") from exc
+                pos[pid] = len(places)
+                places.append(place)
+                keys.append(list(dict.fromkeys([name_key(place.name), *alias_keys])))
+                continue
+            if pid not in pos:
+                raise GazetteerError(f"{path}:{n}: unknown place_id {pid}")
+            i = pos[pid]
+            if action == "alias":
+                keys[i] = list(dict.fromkeys(keys[i] + alias_keys))
+            elif action == "move":
+                old = places[i]
+                places[i] = Place(**{
+                    **{s: getattr(old, s) for s in old.__slots__},
+                    "lat": float(row["lat"]), "lon": float(row["lon"]),
+                })  # fmt: skip
+            else:
+                dropped.add(i)
+    if dropped:
+        keep = [i for i in range(len(places)) if i not in dropped]
+        places = [places[i] for i in keep]
+        keys = [keys[i] for i in keep]
+    return places, keys
+
+
+_CACHE_VERSION = 1
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: int, opath: str, omtime: int) -> Gazetteer:
+    """Parse the CSV once per version of the files; later processes read a pickle."""
+    tag = hashlib.sha1(f"{_CACHE_VERSION}|{path}|{mtime}|{opath}|{omtime}".encode()).hexdigest()
+    cached = settings.CACHE_DIR / f"gazetteer-{tag[:16]}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    gaz = _build(path, opath)
+    try:
+        atomic_write_bytes(cached, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only home is fine: we just parse again next time
+    return gaz
+
+
+def _build(path: str, opath: str) -> Gazetteer:
+    places, keys, _ = _read_places(Path(path))
+    places, keys = _apply_overrides(Path(opath), places, keys)
+    index: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            if k:
+                index.setdefault(k, []).append(i)
+    max_words = max((len(p.name.split()) for p in places), default=1) + 1
+    return Gazetteer(
+        places=places,
+        index=index,
+        by_id={p.place_id: i for i, p in enumerate(places)},
+        max_words=min(max_words, 5),
+    )
+
+
+def _mtime(p: Path) -> int:
+    try:
+        return p.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def load_gazetteer(path: Path | None = None, overrides: Path | None = None) -> Gazetteer:
+    """Load (once per file version) the gazetteer and the overrides that patch it."""
+    path = Path(path or settings.PLACES_CSV)
+    overrides = Path(overrides or settings.OVERRIDES_CSV)
+    return _load_cached(str(path), _mtime(path), str(overrides), _mtime(overrides))

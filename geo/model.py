@@ -1,0 +1,191 @@
+"""Plain dataclasses passed between the pipeline stages.
+
+parse -> :class:`Report` (fronts, sections, :class:`Mention` s)
+resolve -> :class:`Resolution` per mention
+ingest -> events (GeoJSON features, see :mod:`geo.events`)
+
+They are deliberately free of pandas so parsers stay cheap and easy to test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Side = Literal["Russia", "Ukraine", "None"]
+InitiativeSource = Literal["stated", "inferred"]
+Status = Literal["confirmed", "claimed", "reported"]
+Precision = Literal["settlement", "feature", "area"]
+
+STATUSES: tuple[str, ...] = ("confirmed", "claimed", "reported")
+KINDS: tuple[str, ...] = (
+    "advance",
+    "attack",
+    "strike",
+    "positional",
+    "withdrawal",
+    "other",
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name as written in the report, with where it sits.
+
+    ``start``/``end`` are character offsets into :attr:`Report.text`.
+    ``key`` is the spelling-insensitive lookup key (see :func:`geo._text.name_key`).
+    ``is_feature`` marks rivers, reservoirs, forests, city districts.
+    ``paragraph`` numbers the paragraph inside the report, so the resolver can
+    use places named close together as context.
+    """
+
+    text: str
+    start: int
+    end: int
+    key: str
+    status: Status = "reported"
+    kind: str = "other"
+    is_feature: bool = False
+    paragraph: int = 0
+    snippet: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Section:
+    """A direction inside a front (``heading`` is ``""`` when the front has none)."""
+
+    heading: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Front:
+    """One front of a report with the initiative the report gives it.
+
+    ``initiative`` is ``None`` (Python) when unknown; the string ``"None"``
+    means the report says no side holds it.
+    """
+
+    name: str
+    initiative: Side | None = None
+    initiative_source: InitiativeSource | None = None
+    initiative_evidence: str | None = None
+    heading: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return [m for s in self.sections for m in s.mentions]
+
+
+@dataclass(slots=True)
+class Report:
+    """A parsed report: its date, format, fronts and the mentions outside fronts."""
+
+    date: dt.date
+    format: str
+    title: str
+    text: str
+    path: str | None = None
+    source_url: str | None = None
+    fronts: list[Front] = field(default_factory=list)
+    other_mentions: list[Mention] = field(default_factory=list)
+
+    def front(self, name: str) -> Front | None:
+        return next((f for f in self.fronts if f.name == name), None)
+
+    def to_dict(self) -> dict:
+        """The JSON shape printed by ``frontline parse`` (a public contract)."""
+        return {
+            "date": self.date.isoformat(),
+            "format": self.format,
+            "title": self.title,
+            "source_url": self.source_url,
+            "fronts": [
+                {
+                    "name": f.name,
+                    "initiative": f.initiative,
+                    "initiative_source": f.initiative_source,
+                    "initiative_evidence": f.initiative_evidence,
+                    "sections": [
+                        {"heading": s.heading, "mentions": [_mention_json(m) for m in s.mentions]}
+                        for s in f.sections
+                    ],
+                }
+                for f in self.fronts
+            ],
+            "other_mentions": [_mention_json(m) for m in self.other_mentions],
+        }
+
+
+def _mention_json(m: Mention) -> dict:
+    return {
+        "text": m.text,
+        "start": m.start,
+        "end": m.end,
+        "status": m.status,
+        "kind": m.kind,
+        "feature": m.is_feature,
+    }
+
+
+@dataclass(slots=True, frozen=True)
+class Place:
+    """One gazetteer row."""
+
+    place_id: str
+    name: str
+    lat: float
+    lon: float
+    feature_code: str
+    oblast: str
+    raion: str = ""
+    population: int = 0
+    country: str = "UA"
+    name_uk: str = ""
+
+    @property
+    def precision(self) -> Precision:
+        """Settlements are points; features (rivers, forests) and admin areas are not."""
+        if self.feature_code.startswith("PPLX"):
+            return "feature"
+        if self.feature_code.startswith("PPL"):
+            return "settlement"
+        if self.feature_code.startswith("ADM"):
+            return "area"
+        return "feature"
+
+
+@dataclass(slots=True)
+class Resolution:
+    """How one mention was resolved, or why it was not.
+
+    ``place`` is ``None`` when unresolved; ``candidates`` then lists what the
+    gazetteer offered so a user can review it.
+    """
+
+    place: Place | None
+    method: str
+    candidates: list[Place] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+
+@dataclass(slots=True)
+class ResolvedMention:
+    """A mention with its place in the report and the resolver's answer.
+
+    ``front`` is the report's front for the mention (``None`` for mentions
+    outside any front section); ``section`` the direction heading or ``""``.
+    """
+
+    mention: Mention
+    front: str | None
+    section: str
+    resolution: Resolution
