@@ -1,0 +1,533 @@
+"""Frontline dashboard: ``streamlit run app.py``.
+
+Thin on purpose: widgets and layout here, all the work in ``geo`` (filtering
+in :mod:`geo.views`, the map in :mod:`geo.mapview`, charts' data in
+:mod:`geo.trend`), which is tested without Streamlit. Events are read from
+``FRONTLINE_EVENTS_DIR`` (default ``data/events``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import assets, settings
+from geo.errors import FrontlineError
+from geo.events import export_geojson, load
+from geo.fronts import CANONICAL, color
+from geo.mapview import OSM_ATTRIBUTION, build_map, map_data, view_title
+from geo.model import KINDS, STATUSES
+from geo.overlay import (
+    OverlayError,
+    date_from_name,
+    list_overlays,
+    load_overlay,
+    nearest_date,
+    overlay_dir,
+    parse_overlay,
+)
+from geo.trend import initiative_by_date, mentions_per_front
+from geo.views import (
+    NON_FRONT,
+    ViewQuery,
+    export_filename,
+    filter_events,
+    nearest_place,
+    place_history,
+)
+
+st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
+
+EVENTS_DIR = Path(os.environ.get("FRONTLINE_EVENTS_DIR", str(settings.EVENTS_DIR)))
+TILES_DEFAULT = os.environ.get("FRONTLINE_TILES", "1").lower() not in ("0", "no", "none", "off")
+PLAY_SECONDS = 1.2
+
+
+# --------------------------------------------------------------------------- data (cached)
+
+
+@st.cache_resource(show_spinner=False)
+def _leaflet_ready() -> str:
+    return str(assets.ensure_leaflet())
+
+
+def store_signature(events_dir: Path) -> tuple:
+    """Names, sizes and mtimes of the store's files: the cache key for everything derived."""
+    try:
+        entries = sorted(os.scandir(events_dir), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    return tuple(
+        (e.name, e.stat().st_size, e.stat().st_mtime_ns)
+        for e in entries
+        if e.name.endswith(".geojson") and not e.name.startswith(".")
+    )
+
+
+@st.cache_resource(show_spinner="Loading events…", max_entries=4)
+def _events(events_dir: str, signature: tuple):
+    return load(Path(events_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _view(events_dir: str, signature: tuple, q: ViewQuery):
+    return filter_events(_events(events_dir, signature), q)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_data(events_dir: str, signature: tuple, q: ViewQuery):
+    return map_data(_view(events_dir, signature, q))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _export(events_dir: str, signature: tuple, q: ViewQuery) -> str:
+    return export_geojson(_view(events_dir, signature, q))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _overlay_file(path: str, mtime: float) -> dict:
+    return load_overlay(Path(path))
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def _qp_list(name: str, allowed: list[str]) -> list[str]:
+    raw = st.query_params.get(name, "")
+    return [v for v in raw.split(",") if v in allowed] if raw else []
+
+
+def _qp_date(name: str, dates: list[dt.date]) -> dt.date | None:
+    """A date from the URL, moved to the nearest date that has data."""
+    try:
+        d = dt.date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return None
+    return nearest_date(dates, d)
+
+
+def _restore_from_url(dates, fronts, places) -> None:
+    """Seed widget state from the URL once per session, so a shared link opens the same view."""
+    ss = st.session_state
+    if ss.get("_restored"):
+        return
+    ss["_restored"] = True
+    d_from, d_to, day = _qp_date("from", dates), _qp_date("to", dates), _qp_date("date", dates)
+    if d_from and d_to:
+        ss["mode"] = "Range"
+        ss["range"] = (min(d_from, d_to), max(d_from, d_to))
+    elif day:
+        ss["mode"] = "Day"
+        ss["day"] = day
+    ss["fronts"] = _qp_list("fronts", fronts)
+    ss["statuses"] = _qp_list("status", list(STATUSES))
+    ss["kinds"] = _qp_list("kind", list(KINDS))
+    if st.query_params.get("place", "") in places:
+        ss["place"] = st.query_params["place"]
+    try:
+        lat, lon = (float(x) for x in st.query_params.get("center", "").split(","))
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            ss["center"] = (lat, lon)
+    except ValueError:
+        pass
+    try:
+        z = int(st.query_params.get("zoom", ""))
+        if 2 <= z <= 18:
+            ss["zoom"] = z
+    except ValueError:
+        pass
+
+
+def _write_url(q: ViewQuery, mode: str) -> None:
+    ss = st.session_state
+    params: dict[str, str] = {}
+    if mode == "Day" and q.date_from:
+        params["date"] = q.date_from.isoformat()
+    elif q.date_from and q.date_to:
+        params["from"], params["to"] = q.date_from.isoformat(), q.date_to.isoformat()
+    for key, values in (("fronts", q.fronts), ("status", q.statuses), ("kind", q.kinds)):
+        if values:
+            params[key] = ",".join(values)
+    if ss.get("place"):
+        params["place"] = ss["place"]
+    if ss.get("center"):
+        params["center"] = f"{ss['center'][0]:.4f},{ss['center'][1]:.4f}"
+    if ss.get("zoom"):
+        params["zoom"] = str(ss["zoom"])
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+
+
+# --------------------------------------------------------------------------- time controls
+
+
+def _set_time(day: dt.date | None = None, rng: tuple[dt.date, dt.date] | None = None) -> None:
+    """Change the date (or range) from code: the sliders are re-created with it as default.
+
+    Streamlit widgets cannot be given a value and a session-state value at
+    once, so the sliders' keys carry a counter that code bumps when it moves them.
+    """
+    ss = st.session_state
+    if day is not None:
+        ss["day"] = day
+    if rng is not None:
+        ss["range"] = rng
+    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
+
+
+def _step(dates: list[dt.date], delta: int) -> None:
+    """Move the day (or the whole range) by ``delta`` dates that have data."""
+    ss = st.session_state
+    if ss.get("mode") == "Range":
+        a, b = ss.get("range", (dates[0], dates[-1]))
+        ia, ib = dates.index(a), dates.index(b)
+        if ia + delta >= 0 and ib + delta < len(dates):
+            _set_time(rng=(dates[ia + delta], dates[ib + delta]))
+        else:
+            ss["playing"] = False
+    else:
+        i = dates.index(ss.get("day", dates[-1])) + delta
+        _set_time(day=dates[max(0, min(i, len(dates) - 1))])
+        if i >= len(dates):
+            ss["playing"] = False
+
+
+def _slider_changed(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = (
+        tuple(st.session_state[widget_key])
+        if state_key == "range"
+        else (st.session_state[widget_key])
+    )
+
+
+def _time_controls(dates: list[dt.date]) -> tuple[str, dt.date, dt.date]:
+    ss = st.session_state
+    ss.setdefault("mode", "Day")
+    if ss.get("day") not in dates:
+        ss["day"] = dates[-1]
+    rng = ss.get("range")
+    if not isinstance(rng, tuple) or rng[0] not in dates or rng[1] not in dates:
+        ss["range"] = (dates[max(0, len(dates) - 30)], dates[-1])
+    cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
+    c_mode, c_prev, c_play, c_next, c_slider = cols
+    mode = c_mode.radio("View", ["Day", "Range"], key="mode", horizontal=True)
+    c_prev.button(
+        "◀ Prev", key="prev", help="previous date with data", on_click=_step, args=(dates, -1)
+    )
+    playing = ss.get("playing", False)
+    c_play.button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="play",
+        help="play day by day",
+        on_click=lambda: ss.update(playing=not ss.get("playing", False)),
+    )
+    c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
+    fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
+    gen = ss.get("_slider_gen", 0)
+    if mode == "Day":
+        wk = f"day_{gen}"
+        day = c_slider.select_slider(
+            "Date", options=dates, value=ss["day"], key=wk, format_func=fmt,
+            on_change=_slider_changed, args=(wk, "day"),
+        )  # fmt: skip
+        ss["day"] = day
+        return mode, day, day
+    wk = f"range_{gen}"
+    a, b = c_slider.select_slider(
+        "Date range", options=dates, value=ss["range"], key=wk, format_func=fmt,
+        on_change=_slider_changed, args=(wk, "range"),
+    )  # fmt: skip
+    ss["range"] = (a, b)
+    return mode, a, b
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def _front_options(events) -> list[str]:
+    present = set(events["front"].dropna().astype(str).unique()) if len(events) else set()
+    opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
+    if len(events) and events["front"].isna().any():
+        opts.append(NON_FRONT)
+    return opts
+
+
+def _sidebar_filters(front_opts: list[str]) -> tuple[list[str], list[str], list[str]]:
+    sb = st.sidebar
+    sb.header("Filters")
+    fronts = sb.multiselect("Fronts", front_opts, key="fronts", placeholder="All fronts")
+    statuses = sb.multiselect("Status", list(STATUSES), key="statuses", placeholder="Any status")
+    kinds = sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
+    return fronts, statuses, kinds
+
+
+def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
+    """The occupied-area layer nearest ``day``, from FRONTLINE_OVERLAY_DIR or uploads."""
+    sb = st.sidebar
+    sb.header("Front-line overlay")
+    folder = overlay_dir()
+    files = list_overlays(folder)
+    ups = sb.file_uploader(
+        "Occupied-area GeoJSON, named with its date (e.g. area_20240524.geojson)",
+        type=["geojson", "json"],
+        accept_multiple_files=True,
+        key="overlay_upload",
+    )
+    uploaded: dict[dt.date, tuple[str, bytes]] = {}
+    for up in ups or []:
+        d = date_from_name(up.name)
+        if d is None:
+            sb.error(f"{up.name}: no date in the file name (use *_YYYYMMDD.geojson)")
+        else:
+            uploaded[d] = (up.name, up.getvalue())
+    if not files and not uploaded:
+        sb.caption("No overlay loaded. Set FRONTLINE_OVERLAY_DIR or upload a file.")
+        return None, None
+    show = sb.checkbox("Show occupied area", value=True, key="overlay_on")
+    source = sb.text_input(
+        "Overlay source (for the credits)",
+        value=os.environ.get("FRONTLINE_OVERLAY_SOURCE", ""),
+        key="overlay_source",
+    )
+    if not show:
+        return None, None
+    best = nearest_date(set(files) | set(uploaded), day)
+    try:
+        if best in uploaded:
+            name, data = uploaded[best]
+            geo = parse_overlay(data, name)
+        else:
+            path = files[best]
+            name = path.name
+            geo = _overlay_file(str(path), path.stat().st_mtime)
+    except OverlayError as exc:
+        sb.error(str(exc))
+        return None, None
+    label = f"{name} (area as of {best.isoformat()})"
+    sb.caption(f"Showing {label}")
+    return geo, label + (f", source: {source}" if source else "")
+
+
+def _upload_panel() -> None:
+    sb = st.sidebar
+    sb.header("Add reports")
+    ups = sb.file_uploader(
+        "Report files (.txt, .md, .html)",
+        type=["txt", "md", "html", "htm"],
+        accept_multiple_files=True,
+        key="report_upload",
+    )
+    done: dict = st.session_state.setdefault("_ingested", {})
+    for up in ups or []:
+        if up.file_id not in done:
+            try:
+                from geo.ingest import ingest_bytes
+
+                r = ingest_bytes(up.name, up.getvalue(), EVENTS_DIR)
+                done[up.file_id] = (r.ok, r.error, r.date, r.events, list(r.unresolved))
+            except FrontlineError as exc:
+                done[up.file_id] = (False, str(exc), None, 0, [])
+            except Exception as exc:  # never a traceback in the app
+                done[up.file_id] = (False, f"{type(exc).__name__}: {exc}", None, 0, [])
+        ok, error, date, n, unresolved = done[up.file_id]
+        if not ok:
+            sb.error(f"{up.name}: {error}")
+            continue
+        sb.success(f"{up.name}: {n} events on {date}")
+        if unresolved:
+            sb.warning("Unresolved names (not on the map): " + ", ".join(unresolved))
+
+
+def _history_panel(events, places_all: pd.DataFrame) -> None:
+    st.subheader("Place history")
+    ids = places_all["place_id"].tolist()
+    st.session_state.setdefault("place", None)
+    labels = dict(zip(ids, places_all["label"], strict=True))
+    pid = st.selectbox(
+        "Find a place (or click one on the map)",
+        ids,
+        key="place",
+        format_func=lambda p: labels.get(p, p),
+        placeholder="Type a place name…",
+    )
+    if not pid:
+        st.caption("Pick a place to see every date it was mentioned.")
+        return
+    hist = place_history(events, pid)
+    match = places_all.loc[places_all["place_id"] == pid, "place"]
+    name = str(match.iloc[0]) if len(match) else pid
+    st.markdown(f"**{name}**: {len(hist)} mentions, {hist['date'].min()} – {hist['date'].max()}")
+    st.dataframe(hist, hide_index=True, width="stretch")
+
+
+def _trend_panel(events, day_from: dt.date, day_to: dt.date) -> None:
+    st.subheader("Activity per front")
+    t = mentions_per_front(events)
+    if len(t) == 0:
+        st.caption("No events.")
+        return
+    fronts = sorted(t["front"].unique(), key=lambda f: (f not in CANONICAL, f))
+    scale = alt.Scale(domain=fronts, range=[color(None if f == NON_FRONT else f) for f in fronts])
+    line = (
+        alt.Chart(t)
+        .mark_line(point=len(t) < 200)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("mentions:Q", title="mentions"),
+            color=alt.Color("front:N", scale=scale, legend=alt.Legend(orient="bottom")),
+            tooltip=["date:T", "front:N", "mentions:Q"],
+        )
+    )
+    sel = pd.DataFrame({"start": [pd.Timestamp(day_from)], "end": [pd.Timestamp(day_to)]})
+    band = (
+        alt.Chart(sel).mark_rect(opacity=0.15, color="#555").encode(x="start:T", x2="end:T")
+        if day_from != day_to
+        else alt.Chart(sel).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="start:T")
+    )
+    st.altair_chart((band + line).properties(height=230), width="stretch")
+    ini = initiative_by_date(events)
+    if len(ini):
+        side = alt.Scale(domain=["Russia", "Ukraine", "None"], range=["#7a0019", "#00449e", "#bbb"])
+        chart = (
+            alt.Chart(ini)
+            .mark_tick(thickness=3, size=14)
+            .encode(
+                x=alt.X("date:T", title=None),
+                y=alt.Y("front:N", title=None),
+                color=alt.Color(
+                    "initiative:N",
+                    scale=side,
+                    title="initiative",
+                    legend=alt.Legend(orient="bottom"),
+                ),
+                opacity=alt.condition("datum.source == 'inferred'", alt.value(0.45), alt.value(1)),
+                tooltip=["date:T", "front:N", "initiative:N", "source:N"],
+            )
+            .properties(height=28 * ini["front"].nunique() + 20)
+        )
+        st.caption("Initiative by report (pale = inferred)")
+        st.altair_chart(chart, width="stretch")
+
+
+def _footer(tiles: bool, overlay_label: str | None) -> None:
+    parts = [settings.GEONAMES_CREDIT]
+    if tiles:
+        parts.append(f"Map tiles {OSM_ATTRIBUTION}.")
+    if overlay_label:
+        parts.append(f"Occupied-area overlay: {overlay_label}.")
+    parts.append("Events: parsed from the situation reports named in each popup.")
+    st.divider()
+    st.caption(" · ".join(parts))
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    _leaflet_ready()
+    st.title("Frontline")
+    st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
+    _upload_panel()
+
+    sig = store_signature(EVENTS_DIR)
+    events = _events(str(EVENTS_DIR), sig)
+    for name, problem in events.attrs.get("skipped", []):
+        st.warning(f"Skipped {name}: {problem}")
+    if len(events) == 0:
+        st.info(
+            f"No events in {EVENTS_DIR}. Add reports in the sidebar, or run "
+            "`frontline ingest REPORT...`."
+        )
+        _footer(False, None)
+        return
+
+    dates = sorted(pd.to_datetime(events["date"]).dt.date.unique())
+    front_opts = _front_options(events)
+    places_all = _all_places(str(EVENTS_DIR), sig)
+    _restore_from_url(dates, front_opts, set(places_all["place_id"]))
+
+    fronts, statuses, kinds = _sidebar_filters(front_opts)
+    tiles = st.sidebar.checkbox(
+        "OpenStreetMap tiles (needs internet)", value=TILES_DEFAULT, key="tiles"
+    )
+    mode, d_from, d_to = _time_controls(dates)
+    q = ViewQuery.of(d_from, d_to, fronts, statuses, kinds)
+    overlay, overlay_label = _overlay_controls(d_to)
+
+    view = _view(str(EVENTS_DIR), sig, q)
+    data = _map_data(str(EVENTS_DIR), sig, q)
+    st.markdown(f"## {view_title(d_from, d_to)}")
+    st.markdown(
+        f"Showing **{len(view)}** events at **{len(data.places)}** places",
+        help="One marker per place; its size grows with the number of mentions.",
+    )
+
+    ss = st.session_state
+    m, _ = build_map(
+        view,
+        center=ss.get("center"),
+        zoom=ss.get("zoom"),
+        tiles=tiles,
+        overlay=overlay,
+        overlay_label=overlay_label,
+        data=data,
+    )
+    out = st_folium(
+        m,
+        key="map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
+    _handle_map_click((out or {}).get("last_object_clicked"), data.places)
+
+    st.download_button(
+        "Download this view (GeoJSON)",
+        data=_export(str(EVENTS_DIR), sig, q),
+        file_name=export_filename(q),
+        mime="application/geo+json",
+        key="download",
+    )
+    left, right = st.columns(2)
+    with left:
+        _history_panel(events, places_all)
+    with right:
+        trend_q = ViewQuery.of(None, None, fronts, statuses, kinds)
+        _trend_panel(_view(str(EVENTS_DIR), sig, trend_q), d_from, d_to)
+    _write_url(q, mode)
+    _footer(tiles, overlay_label)
+
+    if ss.get("playing"):
+        time.sleep(PLAY_SECONDS)
+        _step(dates, 1)
+        st.rerun()
+
+
+def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
+    """A click on a marker selects the place under it for the history panel below."""
+    ss = st.session_state
+    if not click or click == ss.get("_handled_click"):
+        return
+    ss["_handled_click"] = click
+    pid = nearest_place(places, float(click["lat"]), float(click["lng"]))
+    if pid:
+        ss["place"] = pid
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _all_places(events_dir: str, signature: tuple) -> pd.DataFrame:
+    from geo.views import aggregate_places
+
+    p = aggregate_places(_events(events_dir, signature))
+    p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
+    return p.sort_values("place", kind="stable").reset_index(drop=True)
+
+
+main()

@@ -1,0 +1,153 @@
+"""The interface every report format implements, and the pieces they share.
+
+A format is an object with a ``name``, ``detect(text) -> float`` (0 = surely
+not this format, 1 = surely it) and ``parse(text, ctx) -> Report``. Formats
+read *structure* (headings, bullets) from the clean text produced by
+:mod:`geo.reading`; all character spans they produce index into that text,
+which becomes :attr:`geo.model.Report.text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from geo.fronts import FRONTS
+from geo.mentions import find_mentions
+from geo.model import Front, Mention, Report, Section
+
+
+@dataclass(slots=True)
+class ParseContext:
+    """What a parser knows besides the text: where it came from and the user's overrides."""
+
+    path: str | None
+    gaz: object
+    date: dt.date | None = None  # --date: wins over anything read from the text
+
+
+class ReportFormat(Protocol):
+    name: str
+
+    def detect(self, text: str) -> float: ...
+
+    def parse(self, text: str, ctx: ParseContext) -> Report: ...
+
+
+@dataclass(slots=True)
+class Block:
+    """One non-empty line of the clean text: a heading, a paragraph or a bullet."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_bullet(self) -> bool:
+        return self.text.startswith(("- ", "• ", "* ", "· "))
+
+
+def blocks(text: str, end: int | None = None) -> list[Block]:
+    """Non-empty lines with their offsets (reports put one paragraph per line)."""
+    out: list[Block] = []
+    pos = 0
+    stop = len(text) if end is None else end
+    for line in text[:stop].split("\n"):
+        s = line.strip()
+        if s:
+            lead = len(line) - len(line.lstrip())
+            out.append(Block(len(out), pos + lead, pos + lead + len(s), s))
+        pos += len(line) + 1
+    return out
+
+
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+
+
+def footnote_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Inline ``[n]`` markers: skipped by the mention finder, spans stay valid."""
+    return [(m.start(), m.end()) for m in _FOOTNOTE.finditer(text, lo, hi)]
+
+
+def strip_footnotes(s: str) -> str:
+    return _FOOTNOTE.sub("", s).strip()
+
+
+def title_of(text: str) -> str:
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()[:300]
+    return ""
+
+
+@dataclass
+class ReportBuilder:
+    """Collects mentions into fronts and sections in report order, merging repeats.
+
+    A front named twice (ISW covers Kherson under counteroffensives and again
+    under the southern axis) is one :class:`Front` with both sections.
+    """
+
+    text: str
+    gaz: object
+    fronts: dict[str, Front] = field(default_factory=dict)
+    other: list[Mention] = field(default_factory=list)
+
+    def front(self, name: str) -> Front:
+        f = self.fronts.get(name)
+        if f is None:
+            f = self.fronts[name] = Front(name=name)
+        return f
+
+    def section(self, front: str, heading: str) -> Section:
+        f = self.front(front)
+        for s in f.sections:
+            if s.heading == heading:
+                return s
+        s = Section(heading)
+        f.sections.append(s)
+        return s
+
+    def mentions(self, block: Block) -> list[Mention]:
+        return find_mentions(
+            self.text, self.gaz, block.start, block.end, block.index,
+            skip=footnote_spans(self.text, block.start, block.end),
+        )  # fmt: skip
+
+    def add(self, front: str | None, heading: str, block: Block) -> list[Mention]:
+        ms = self.mentions(block)
+        if front is None:
+            self.other.extend(ms)
+        elif ms or front in self.fronts:
+            self.section(front, heading).mentions.extend(ms)
+        return ms
+
+    def report(self, **kw) -> Report:
+        fronts = [f for f in self.fronts.values() if f.sections or f.initiative is not None]
+        for f in fronts:
+            f.sections = [s for s in f.sections if s.mentions] or f.sections[:1]
+        return Report(text=self.text, fronts=fronts, other_mentions=self.other, **kw)
+
+
+def zone_votes(ms: list[Mention], gaz) -> dict[str, int]:
+    """Fronts whose zone holds each mentioned place, counted once per place name.
+
+    A name counts only when all its candidates in some front's zone point to
+    one front (Bakhmut in Poltava Oblast has no zone; Bakhmut in Donetsk does),
+    so an ambiguous village name cannot swing the vote.
+    """
+    from geo.fronts import zone_front
+
+    votes: dict[str, int] = {}
+    for key in {m.key for m in ms if not m.is_feature}:
+        zs = {zone_front(p.oblast, p.raion) for p in gaz.candidates(key)} - {None}
+        if len(zs) == 1:
+            z = zs.pop()
+            votes[z] = votes.get(z, 0) + 1
+    return votes
+
+
+KNOWN_FRONTS = tuple(FRONTS)

@@ -1,0 +1,456 @@
+"""Front-aware geocoding: pick the right namesake for every mention, or say it cannot.
+
+Ukraine has a hundred Ivanivkas; the name alone decides nothing. What decides is
+the report around the name: the front it is filed under (its oblasts are a
+prior), and above all the other places named next to it. The right reading of a
+section is the set of candidates that lie close together, so the resolver:
+
+1. takes the *anchors*: names with one candidate (``unique``) or one candidate
+   in the front's oblasts (``front-oblast``) that fits the rest of the front;
+2. scores every candidate of an ambiguous name by how close it lies to the
+   anchors, weighting anchors in the same paragraph (and next to it in the
+   text) above those in the same section, and those above the rest of the
+   front; a candidate wins only when it is clearly better than the runner-up
+   (``context-paragraph`` / ``context-section`` / ``context-front``), and each
+   win becomes an anchor for the next round;
+3. falls back to a major city among the candidates (``major-city``) when the
+   context does not point elsewhere, and to the online geocoder for names the
+   gazetteer lacks (``online``).
+
+Anything else stays unresolved (``ambiguous`` with its candidates, or
+``unknown``): a wrong namesake on the map is worse than a missing point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from geo._text import name_key
+from geo.fronts import canonical_front, front_oblasts
+from geo.model import Mention, Place, Report, Resolution, ResolvedMention
+
+MAJOR_POPULATION = 100_000
+MAJOR_CODES = frozenset({"PPLA", "PPLC"})
+GONE_CODES = frozenset({"PPLQ", "PPLH"})
+DUPLICATE_KM = 3.0  # same name closer than this: one place recorded twice
+SIGMA_KM = 15.0  # length scale of "close together" on a front
+MAX_ANCHOR_KM = 60.0  # the winner must lie this close to some anchor
+MARGIN = 2.0  # ... and score at least this many times the runner-up
+CITY_NAMESAKE_KM = 25.0  # a village beats a major city namesake only this close to context
+FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
+LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
+_CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; exact enough for tens of kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12_742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _km(a: Place, b: Place) -> float:
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def is_major(p: Place) -> bool:
+    """Capitals of the country and oblasts, and cities of 100k+: what a bare name means."""
+    return p.feature_code in MAJOR_CODES or p.population >= MAJOR_POPULATION
+
+
+def _rank(p: Place) -> tuple:
+    num = p.place_id.split(":")[-1]
+    return (
+        _CODE_RANK.get(p.feature_code, 2),
+        -p.population,
+        int(num) if num.isdigit() else 0,
+        p.place_id,
+    )
+
+
+def dedupe(places: Sequence[Place]) -> list[Place]:
+    """Collapse records of one place (same name, < 3 km apart) to the best-ranked one.
+
+    GeoNames holds some villages twice; counting them as two namesakes would make
+    a clear case look ambiguous.
+    """
+    kept: list[Place] = []
+    for p in sorted(places, key=_rank):
+        if all(_km(p, q) >= DUPLICATE_KM for q in kept):
+            kept.append(p)
+    order = {p.place_id: i for i, p in enumerate(places)}
+    return sorted(kept, key=lambda p: order[p.place_id])
+
+
+def _by_type(cands: list[Place], is_feature: bool) -> list[Place]:
+    """A river is not a village of the same name, and vice versa (when both exist)."""
+    if is_feature:
+        feats = [p for p in cands if p.precision != "settlement"]
+        return feats or cands
+    towns = [p for p in cands if p.precision == "settlement"]
+    # an abandoned or destroyed-and-gone village is rarely the one a report means
+    live = [p for p in towns if p.feature_code not in GONE_CODES]
+    return live or towns or cands
+
+
+@dataclass(slots=True)
+class _Item:
+    mention: Mention
+    front: str | None  # canonical front name, None outside fronts
+    section: str
+    fi: int  # front index (-1 outside fronts)
+    si: int  # section index
+    order: int  # position in the report's mention sequence
+    cands: list[Place]
+    prior: list[Place]  # candidates in the front's oblasts
+    place: Place | None = None
+    method: str = ""
+
+
+def _items(report: Report, gaz) -> list[_Item]:
+    items: list[_Item] = []
+    cache: dict[tuple[str, bool], list[Place]] = {}
+
+    def cands(m: Mention) -> list[Place]:
+        key = (m.key or name_key(m.text), bool(m.is_feature))
+        if key not in cache:
+            cache[key] = _by_type(dedupe(gaz.candidates(key[0])), key[1])
+        return cache[key]
+
+    for fi, front in enumerate(report.fronts):
+        fname = canonical_front(front.name) if front.name else front.name
+        obl = front_oblasts(fname)
+        for si, sec in enumerate(front.sections):
+            for m in sec.mentions:
+                c = cands(m)
+                prior = [p for p in c if p.oblast in obl] if obl else list(c)
+                items.append(_Item(m, front.name, sec.heading, fi, si, len(items), c, prior))
+    for m in report.other_mentions:
+        c = cands(m)
+        items.append(_Item(m, None, "", -1, -1, len(items), c, list(c)))
+    return items
+
+
+def _level(a: _Item, b: _Item) -> str | None:
+    """How closely two mentions share context: paragraph, section, front, or not at all."""
+    if a.fi < 0 or b.fi < 0:
+        # outside fronts only the paragraph counts (a news article mixes regions freely)
+        return "paragraph" if a.fi == b.fi and a.mention.paragraph == b.mention.paragraph else None
+    if a.fi != b.fi:
+        return None
+    if a.si != b.si:
+        return "front"
+    return "paragraph" if a.mention.paragraph == b.mention.paragraph else "section"
+
+
+def _anchors(it: _Item, items: list[_Item], levels: tuple[str, ...]) -> list[tuple[Place, float]]:
+    """Resolved places around ``it`` with their weight as context, each place once.
+
+    A city named six times as a reference point ("southwest of Donetsk City")
+    must not outvote six different villages; major cities count half for the
+    same reason.
+    """
+    best: dict[str, tuple[Place, float]] = {}
+    key = it.mention.key
+    for other in items:
+        if other is it or other.place is None or other.mention.key == key:
+            continue
+        lvl = _level(it, other)
+        if lvl not in levels:
+            continue
+        w = LEVEL_WEIGHT[lvl]
+        if lvl == "paragraph":
+            # lists in reports run along the front: a neighbour in the text counts more
+            w *= 1.0 + 2.0 / (1.0 + abs(other.order - it.order))
+        if is_major(other.place):
+            w *= 0.5
+        pid = other.place.place_id
+        if pid not in best or best[pid][1] < w:
+            best[pid] = (other.place, w)
+    return list(best.values())
+
+
+def _choose(
+    cands: list[Place], anchors: list[tuple[Place, float]], key: str = ""
+) -> tuple[Place | None, str]:
+    """The candidate that clearly fits the anchors best, or ``None``; and why."""
+    if not anchors or len(cands) < 2:
+        return None, ""
+    scored: list[tuple[float, float, Place]] = []
+    for c in cands:
+        dists = [(_km(c, a), w) for a, w in anchors]
+        s = sum(w * math.exp(-d / SIGMA_KM) for d, w in dists)
+        scored.append((s, min(d for d, _ in dists), c))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    (s1, d1, best), (s2, _d2, _) = scored[0], scored[1]
+    if d1 > MAX_ANCHOR_KM:
+        return None, ""
+    majors = [c for c in cands if is_major(c)]
+    if s1 >= MARGIN * s2:
+        if majors and not is_major(best) and d1 > CITY_NAMESAKE_KM:
+            return None, ""  # "Kyiv" needs strong evidence to be a village
+        return best, ""
+    # Close call between candidates that both fit: tie-breakers, in order of trust.
+    close = [c for s, d, c in scored if s >= s1 / MARGIN and d <= MAX_ANCHOR_KM / 2]
+    if len(close) < 2 or majors:
+        return None, ""
+    for why, test in (
+        ("raion", _raion_test([a for a, _ in anchors])),
+        ("name", lambda p: name_key(p.name) == key),
+        ("size", lambda p: _is_centre(p, close)),
+    ):
+        winners = [c for c in close if test(c)]
+        if len(winners) == 1:
+            return winners[0], why
+    return None, ""
+
+
+def _raion_test(anchors: list[Place]):
+    """The raion that holds two thirds of the context (a front runs through few raions)."""
+    raions = [a.raion for a in anchors if a.raion]
+    top = max(set(raions), key=raions.count) if raions else ""
+    if not top or raions.count(top) * 3 < 2 * len(anchors):
+        return lambda p: False
+    return lambda p: p.raion == top
+
+
+def _is_centre(p: Place, others: list[Place]) -> bool:
+    """An administrative centre (or a town ten times larger) among villages."""
+    rest = [o for o in others if o is not p]
+    if p.feature_code.startswith("PPLA"):
+        return not any(o.feature_code.startswith("PPLA") for o in rest)
+    return p.population >= 1000 and all(p.population >= 10 * o.population for o in rest)
+
+
+_LADDER = (
+    ("context-paragraph", ("paragraph",)),
+    ("context-section", ("paragraph", "section")),
+    ("context-front", ("paragraph", "section", "front")),
+)
+
+
+def _pool(it: _Item) -> list[Place]:
+    return it.prior if len(it.prior) >= 2 else it.cands
+
+
+def _context_rounds(items: list[_Item]) -> int:
+    n = 0
+    for _ in range(8):
+        decided: list[tuple[_Item, Place, str]] = []
+        for it in items:
+            if it.place is not None or len(it.cands) < 2:
+                continue
+            for method, levels in _LADDER:
+                if it.fi < 0 and levels != ("paragraph",):
+                    break
+                best, why = _choose(_pool(it), _anchors(it, items, levels), it.mention.key)
+                if best is not None:
+                    decided.append((it, best, f"{method}-{why}" if why else method))
+                    break
+        if not decided:
+            break
+        for it, p, method in decided:
+            it.place, it.method = p, method
+        n += len(decided)
+    return n
+
+
+MUTUAL_MAX_POOL = 8  # a name with more namesakes than this has one near everything
+MUTUAL_KM = 30.0
+
+
+def _mutual(items: list[_Item]) -> int:
+    """Ambiguous names of one paragraph that have exactly one way to lie close together.
+
+    Each candidate is scored by the nearest candidate of every *other* ambiguous
+    name in the paragraph (and the resolved anchors there); the winner must be
+    clearly ahead, as in :func:`_choose`.
+    """
+    open_ = [it for it in items if it.place is None and len(it.cands) >= 2]
+    decided: list[tuple[_Item, Place]] = []
+    for it in open_:
+        pool = _pool(it)
+        peers = [
+            o for o in open_
+            if o is not it and o.mention.key != it.mention.key
+            and _level(it, o) == "paragraph" and len(_pool(o)) <= MUTUAL_MAX_POOL
+        ]  # fmt: skip
+        if not peers:
+            continue
+        anchors = _anchors(it, items, ("paragraph",))
+        scored = []
+        for c in pool:
+            near = [(min(_km(c, q) for q in _pool(o)), 1.0) for o in peers]
+            near += [(_km(c, a), w) for a, w in anchors]
+            s = sum(w * math.exp(-d / SIGMA_KM) for d, w in near)
+            scored.append((s, min(d for d, _ in near), c))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        (s1, d1, best), (s2, _, _) = scored[0], scored[1]
+        if d1 <= MUTUAL_KM and s1 >= MARGIN * s2 and not any(is_major(c) for c in pool):
+            decided.append((it, best))
+    for it, p in decided:
+        it.place, it.method = p, "context-mutual"
+    return len(decided)
+
+
+def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
+    """A single front-oblast candidate must lie near the front's unique anchors, if any."""
+    ref = [o.place for o in items if o.place is not None and o.fi == it.fi and o is not it]
+    if it.fi < 0 or not ref:
+        return True
+    return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+
+
+def _lookup_online(online, it: _Item) -> Place | None:
+    fn = getattr(online, "lookup", None) or online
+    try:
+        return fn(it.mention.text)
+    except Exception:  # the fallback is best effort: never lose a report to it
+        return None
+
+
+def resolve_report(report: Report, gaz, online=None) -> list[ResolvedMention]:
+    """Resolve every mention of ``report`` (front ones, then ``other_mentions``).
+
+    ``online`` is an optional fallback for names the gazetteer lacks: an object
+    with ``lookup(name) -> Place | None`` (see :class:`geo.online.NominatimFallback`)
+    or such a callable. Results come back in mention order.
+    """
+    items = _items(report, gaz)
+    _resolve_items(items)
+    for it in items:
+        if not it.cands and online is not None:
+            p = _lookup_online(online, it)
+            if p is not None and (not front_oblasts(it.front) or _front_anchor_ok(p, it, items)):
+                it.place, it.method = p, "online"
+    return [
+        ResolvedMention(
+            mention=it.mention,
+            front=it.front,
+            section=it.section,
+            resolution=Resolution(
+                place=it.place,
+                method=it.method or ("unknown" if not it.cands else "ambiguous"),
+                candidates=[] if it.place else list(it.cands),
+            ),
+        )
+        for it in items
+    ]
+
+
+def _resolve_items(items: list[_Item]) -> None:
+    # 1. unique names: the anchors everything else is judged against
+    for it in items:
+        if len(it.cands) == 1:
+            it.place, it.method = it.cands[0], "unique"
+    # a one-candidate name far from the rest of its front is more likely a
+    # namesake of a place the gazetteer lacks than a jump of 100+ km
+    for it in items:
+        if it.method == "unique" and it.fi >= 0 and not is_major(it.place):
+            obl = front_oblasts(it.front)
+            if obl and it.place.oblast not in obl and not _front_anchor_ok(it.place, it, items):
+                it.place, it.method = None, "far-from-front"
+    # 2. one candidate in the front's oblasts, if it fits the front
+    for it in items:
+        single = it.place is None and len(it.cands) > 1 and len(it.prior) == 1 and it.fi >= 0
+        if not single:
+            continue
+        # the paragraph outranks the oblast list: a front's places spill over its oblasts
+        local, _ = _choose(it.cands, _anchors(it, items, ("paragraph",)), it.mention.key)
+        if local is not None and local is not it.prior[0]:
+            it.place, it.method = local, "context-paragraph"
+        elif _front_anchor_ok(it.prior[0], it, items):
+            it.place, it.method = it.prior[0], "front-oblast"
+    # 3. spatial context, in rounds: each round's winners are anchors for the next;
+    # when the anchors run out, names that are all ambiguous settle each other
+    for _ in range(4):
+        changed = _context_rounds(items)
+        changed += _mutual(items)
+        if not changed:
+            break
+    # 4. a major city among the candidates, unless the context points elsewhere
+    for it in items:
+        if it.place is not None or len(it.cands) < 2:
+            continue
+        majors = [p for p in it.cands if is_major(p)]
+        if len(majors) != 1:
+            continue
+        city = majors[0]
+        ctx = _anchors(it, items, ("paragraph", "section", "front"))
+        if not ctx or min(_km(city, a) for a, _ in ctx) <= MAX_ANCHOR_KM or it.fi < 0:
+            it.place, it.method = city, "major-city"
+
+
+# --- one name from the command line -------------------------------------------------
+
+
+def _option(p: Place) -> dict:
+    return {
+        "place_id": p.place_id,
+        "name": p.name,
+        "oblast": p.oblast,
+        "lat": p.lat,
+        "lon": p.lon,
+        "population": p.population,
+    }
+
+
+def geocode_name(
+    name: str,
+    front: str | None = None,
+    near: Iterable[str] = (),
+    online: bool | object = False,
+    gaz=None,
+) -> dict:
+    """Resolve one name as if it sat in a paragraph with ``near`` on ``front``.
+
+    The JSON shape printed by ``frontline geocode`` (a public contract).
+    """
+    if gaz is None:
+        from geo.gazetteer import load_gazetteer
+
+        gaz = load_gazetteer()
+    from geo.model import Front, Section
+
+    def mention(text: str) -> Mention:
+        return Mention(text=text, start=0, end=len(text), key=name_key(text), paragraph=0)
+
+    target = mention(name.strip())
+    others = [mention(n.strip()) for n in near if n and n.strip()]
+    import datetime as dt
+
+    report = Report(date=dt.date.today(), format="cli", title="", text="")
+    if front:
+        fname = canonical_front(front)
+        report.fronts = [Front(name=fname, sections=[Section("", [target, *others])])]
+    else:
+        report.other_mentions = [target, *others]
+    if online is True:
+        from geo.online import NominatimFallback
+
+        online = NominatimFallback()
+    res = resolve_report(report, gaz, online or None)
+    r = next(x.resolution for x in res if x.mention is target)
+    n_cands = len(gaz.candidates(target.key))
+    if r.place is not None:
+        p = r.place
+        return {
+            "place_id": p.place_id,
+            "name": p.name,
+            "lat": p.lat,
+            "lon": p.lon,
+            "oblast": p.oblast,
+            "method": r.method,
+            "candidates": n_cands,
+            "precision": p.precision,
+        }
+    return {
+        "place_id": None,
+        "name": name,
+        "method": r.method,
+        "candidates": n_cands,
+        "options": [_option(p) for p in r.candidates],
+    }

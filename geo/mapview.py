@@ -1,0 +1,414 @@
+"""The Folium map of a view: one marker per place, coloured by front, styled by status.
+
+Why not one ``folium.CircleMarker`` + ``folium.Popup`` per place? Each folium
+element renders its own Jinja template and its own JavaScript statements; a
+month of data (a thousand places) then takes seconds. Instead the places go
+into the page as one JSON array and a short script draws them with
+``L.circleMarker``: one template render, and plain Leaflet (no plugin JS, no
+CDN). streamlit-folium still sees every marker as a layer, so clicks report
+their position (``last_object_clicked``).
+
+All text that came from a report is passed through :func:`html.escape` here,
+in Python, before it reaches the page; the JSON is additionally made safe to
+sit inside a ``<script>`` element. Source links are kept only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from geo.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
+from geo.views import NON_FRONT, aggregate_places, front_labels
+
+DEFAULT_CENTER = (48.4, 36.6)  # between Kharkiv, Donetsk and Zaporizhzhia
+DEFAULT_ZOOM = 7
+MAX_POPUP_ROWS = 12  # events listed per place; the rest are counted
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+
+# Status -> marker style. Confirmed reads solid, claimed hollow and dashed,
+# reported pale: the difference survives greyscale and colour blindness.
+STATUS_STYLE: dict[str, dict[str, object]] = {
+    "confirmed": {"weight": 2, "opacity": 1.0, "fillOpacity": 0.85, "dashArray": None},
+    "claimed": {"weight": 2.5, "opacity": 1.0, "fillOpacity": 0.08, "dashArray": "4 3"},
+    "reported": {"weight": 1, "opacity": 0.7, "fillOpacity": 0.35, "dashArray": None},
+}
+SIDE_STYLE = {"Russia": "fl-side-ru", "Ukraine": "fl-side-ua", "None": "fl-side-none"}
+
+# A few cities drawn as faint labels so the map can be read without tiles.
+REFERENCE_CITIES: tuple[tuple[str, float, float], ...] = (
+    ("Kyiv", 50.4501, 30.5234),
+    ("Kharkiv", 49.9935, 36.2304),
+    ("Dnipro", 48.4647, 35.0462),
+    ("Zaporizhzhia", 47.8388, 35.1396),
+    ("Donetsk", 48.0159, 37.8029),
+    ("Luhansk", 48.5740, 39.3078),
+    ("Kherson", 46.6354, 32.6169),
+    ("Mariupol", 47.0971, 37.5434),
+    ("Sumy", 50.9077, 34.7981),
+    ("Kramatorsk", 48.7389, 37.5848),
+    ("Mykolaiv", 46.9750, 31.9946),
+    ("Belgorod", 50.5977, 36.5858),
+    ("Kursk", 51.7304, 36.1926),
+    ("Melitopol", 46.8489, 35.3675),
+)
+
+
+def _e(text: object) -> str:
+    """Escape anything for HTML text or a quoted attribute."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _esc_series(s: pd.Series) -> np.ndarray:
+    """Escape a column fast: each distinct value once (reports repeat titles, fronts...)."""
+    values = s.astype(object).where(s.notna(), "")
+    codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
+    esc = np.array([html.escape(u, quote=True) for u in uniques] or [""], dtype=object)
+    return esc[codes]
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else ``None`` (no ``javascript:`` links)."""
+    if not isinstance(url, str):
+        return None
+    u = url.strip()
+    low = u.lower()
+    if not (low.startswith("https://") or low.startswith("http://")) or len(u) < 9:
+        return None
+    if any(c in u for c in "\"'<>` \t\r\n"):
+        return None
+    return u
+
+
+def _script_json(obj: object) -> str:
+    """JSON that is also safe inside ``<script>``: no ``</script>``, ``<!--`` or U+2028."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _fmt_date(d: object) -> str:
+    return pd.Timestamp(d).strftime("%Y-%m-%d")
+
+
+def _event_rows(events: gpd.GeoDataFrame) -> pd.Series:
+    """Per place_id, the HTML rows of its latest events (newest first), built column-wise."""
+    ev = events.sort_values("date", ascending=False, kind="stable")
+    n = len(ev)
+    col = lambda c: ev[c] if c in ev.columns else pd.Series([None] * n, index=ev.index)  # noqa: E731
+    date = ev["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    front = col("front").astype(object).where(col("front").notna(), NON_FRONT)
+    urls = col("source_url").astype(object).map(safe_url)
+    titles = _esc_series(col("source"))
+    titles = np.where(titles == "", "source", titles)
+    link = np.where(
+        urls.notna().to_numpy(),
+        '<a href="'
+        + _esc_series(urls)
+        + '" target="_blank" rel="noopener noreferrer">'
+        + titles
+        + "</a>",
+        titles,
+    )
+    section = _esc_series(col("section"))
+    section = np.where(section == "", "", " · " + section)
+    snippet = _esc_series(col("snippet"))
+    snippet = np.where(snippet == "", "", '<div class="fl-snip">' + snippet + "</div>")
+    rows = (
+        "<tr><td>"
+        + date
+        + "</td><td>"
+        + _esc_series(front)
+        + section
+        + "</td><td>"
+        + _esc_series(col("status"))
+        + ", "
+        + _esc_series(col("kind"))
+        + "</td></tr><tr><td></td><td colspan=2 class=fl-src>"
+        + link
+        + snippet
+        + "</td></tr>"
+    )
+    df = pd.DataFrame({"pid": ev["place_id"].astype(str).to_numpy(), "row": rows})
+    df = df.groupby("pid", sort=False).head(MAX_POPUP_ROWS)
+    return df.groupby("pid", sort=False)["row"].agg("".join)
+
+
+def _radius(count: np.ndarray) -> np.ndarray:
+    return np.clip(5 + 2.5 * np.sqrt(count - 1), 5, 22).round(1)
+
+
+@dataclass(frozen=True, slots=True)
+class MapData:
+    """What the map shows, ready for the page (and for tests to inspect)."""
+
+    places: pd.DataFrame  # aggregate_places() output, same order as markers
+    markers: list[list]  # [lat, lon, radius, colour, status, popup_html, tooltip_html, place_id]
+    labels: list[dict]  # [{lat, lon, html, cls}]
+
+
+def map_data(events: gpd.GeoDataFrame) -> MapData:
+    """Aggregate ``events`` per place and build every marker's popup and tooltip HTML."""
+    places = aggregate_places(events)
+    if len(places) == 0:
+        return MapData(places, [], [])
+    rows = _event_rows(events).reindex(places["place_id"]).fillna("").to_numpy()
+    count = places["count"].to_numpy()
+    more = np.where(
+        count > MAX_POPUP_ROWS,
+        "<div class=fl-more>… and " + (count - MAX_POPUP_ROWS).astype(str) + " earlier</div>",
+        "",
+    )
+    first = places["first"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    last = places["last"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    when = np.where(first == last, first, first + " – " + last)
+    mentions = np.where(count == 1, "1 mention", count.astype(str) + " mentions")
+    name = _esc_series(places["place"])
+    fronts = _esc_series(places["fronts"])
+    statuses = _esc_series(places["statuses"])
+    popup = (
+        "<div class=fl-pop><b class=fl-place>"
+        + name
+        + "</b><div class=fl-meta>"
+        + mentions
+        + " · "
+        + when
+        + "<br>front: "
+        + fronts
+        + " · status: "
+        + statuses
+        + "</div><table class=fl-ev>"
+        + rows
+        + "</table>"
+        + more
+        + "</div>"
+    )
+    tooltip = name + " (" + count.astype(str) + ", " + _esc_series(places["status"]) + ")"
+    colours = [color(None if f == NON_FRONT else f) for f in places["front"]]
+    markers = [
+        [round(float(la), 5), round(float(lo), 5), float(r), c, s, p, t, str(pid)]
+        for la, lo, r, c, s, p, t, pid in zip(
+            places["lat"],
+            places["lon"],
+            _radius(count),
+            colours,
+            places["status"],
+            popup,
+            tooltip,
+            places["place_id"],
+            strict=True,
+        )
+    ]
+    labels = []
+    for lab in front_labels(events):
+        side = SIDE_STYLE.get(lab.initiative or "", "fl-side-unknown")
+        inferred = " fl-inferred" if lab.initiative_source == "inferred" else ""
+        labels.append(
+            {
+                "lat": round(lab.lat, 5),
+                "lon": round(lab.lon, 5),
+                "html": (
+                    f'<span class="fl-label {side}{inferred}" '
+                    f'style="border-left-color:{color(lab.front)}">{_e(lab.text)}</span>'
+                ),
+            }
+        )
+    return MapData(places, markers, labels)
+
+
+def legend_html(fronts_shown: list[str] | None = None) -> str:
+    """The legend: front colours (those in view first), status styles, side styles."""
+    names = list(fronts_shown or [])
+    names += [f for f in CANONICAL if f not in names]
+    items = "".join(
+        f'<div><i class="fl-dot" style="background:{color(n)};border-color:{color(n)}"></i>'
+        f"{_e(n)}</div>"
+        for n in names
+        if n != NON_FRONT
+    )
+    items += (
+        f'<div><i class="fl-dot" style="background:{OTHER_COLOR};border-color:{OTHER_COLOR}">'
+        f"</i>{_e(NON_FRONT)}</div>"
+    )
+    status = (
+        '<div><i class="fl-dot" style="background:#555;border-color:#555"></i>confirmed</div>'
+        '<div><i class="fl-dot fl-dash" style="background:transparent;border-color:#555"></i>'
+        "claimed</div>"
+        '<div><i class="fl-dot" style="background:rgba(85,85,85,.35);border-color:#999"></i>'
+        "reported</div>"
+    )
+    return (
+        '<div class="fl-legend"><b>Front</b>'
+        + items
+        + "<b>Status</b>"
+        + status
+        + "<b>Size</b><div>number of mentions</div></div>"
+    )
+
+
+_TEMPLATE = Template(
+    """
+{% macro header(this, kwargs) %}
+<style>
+.leaflet-container { background: #eef0ea; font: 12px/1.35 system-ui, sans-serif; }
+.fl-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; max-height: 60vh; overflow: auto; }
+.fl-legend b { display: block; margin-top: 3px; }
+.fl-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
+  border: 2px solid; margin-right: 5px; vertical-align: -2px; }
+.fl-dash { border-style: dashed; }
+.fl-label { display: inline-block; white-space: nowrap; background: rgba(255,255,255,.9);
+  border: 1px solid #888; border-left-width: 6px; padding: 2px 6px; font-weight: 600;
+  font-size: 13px; border-radius: 3px; transform: translate(-50%, -150%); }
+.fl-side-ru { color: #7a0019; }
+.fl-side-ua { color: #00449e; }
+.fl-side-none, .fl-side-unknown { color: #333; font-weight: 500; }
+.fl-inferred { font-style: italic; border-style: dashed; }
+.fl-city { color: #777; font-size: 11px; white-space: nowrap; transform: translate(-50%, -50%);
+  text-shadow: 0 0 3px #fff; }
+.fl-pop { max-height: 260px; overflow: auto; }
+.fl-place { font-size: 14px; }
+.fl-meta { color: #444; margin: 2px 0 4px; }
+.fl-ev td { padding: 1px 6px 1px 0; vertical-align: top; }
+.fl-src { color: #555; padding-bottom: 3px !important; }
+.fl-snip { font-style: italic; color: #333; }
+.fl-more { color: #666; margin-top: 3px; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var styles = {{ this.styles_json }};
+  var cities = {{ this.cities_json }};
+  for (var c = 0; c < cities.length; c++) {
+    L.marker([cities[c][1], cities[c][2]], {interactive: false, keyboard: false,
+      icon: L.divIcon({className: "", html: '<span class="fl-city">' + cities[c][0] + '</span>',
+      iconSize: null})}).addTo(map);
+  }
+  var markers = {{ this.markers_json }};
+  for (var i = 0; i < markers.length; i++) {
+    var m = markers[i], s = styles[m[4]] || styles.reported;
+    L.circleMarker([m[0], m[1]], {radius: m[2], color: m[3], fillColor: m[3],
+      weight: s.weight, opacity: s.opacity, fillOpacity: s.fillOpacity, dashArray: s.dashArray,
+      className: "fl-marker fl-" + m[4]})
+      .bindPopup(m[5], {maxWidth: 420}).bindTooltip(m[6]).addTo(map);
+  }
+  var labels = {{ this.labels_json }};
+  for (var j = 0; j < labels.length; j++) {
+    L.marker([labels[j].lat, labels[j].lon], {interactive: false, keyboard: false,
+      zIndexOffset: 1000,
+      icon: L.divIcon({className: "", html: labels[j].html, iconSize: null})}).addTo(map);
+  }
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var d = L.DomUtil.create("div");
+    d.innerHTML = {{ this.legend_json }};
+    return d;
+  };
+  legend.addTo(map);
+})();
+{% endmacro %}
+"""
+)
+
+
+class FrontlineLayer(MacroElement):
+    """Markers, front labels, reference cities and legend as one script (see module doc)."""
+
+    _template = _TEMPLATE
+
+    def __init__(self, data: MapData, legend: str) -> None:
+        super().__init__()
+        self._name = "FrontlineLayer"
+        self.markers_json = _script_json(data.markers)
+        self.labels_json = _script_json(data.labels)
+        self.styles_json = _script_json(STATUS_STYLE)
+        self.cities_json = _script_json([[_e(n), la, lo] for n, la, lo in REFERENCE_CITIES])
+        self.legend_json = _script_json(legend)
+
+
+def build_map(
+    events: gpd.GeoDataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    tiles: bool = False,
+    overlay: dict | None = None,
+    overlay_label: str | None = None,
+    data: MapData | None = None,
+) -> tuple[folium.Map, MapData]:
+    """The map of ``events`` (already filtered): markers per place, labels, legend.
+
+    ``tiles`` adds OpenStreetMap tiles (they need internet; without them the
+    map still shows a plain background, reference cities and every marker).
+    ``overlay`` is an occupied-area GeoJSON dict drawn under the markers.
+    Leaflet comes from this server (:mod:`geo.assets`); nothing else is loaded.
+    ``data`` may be a cached :func:`map_data` result for ``events`` (the app
+    caches it; building the folium objects around it is cheap).
+    """
+    m = folium.Map(
+        location=list(center or DEFAULT_CENTER),
+        zoom_start=zoom or DEFAULT_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_control=True,
+    )
+    # Only Leaflet, from this server: no jQuery, Bootstrap, awesome-markers, CDN.
+    m.default_js = [("leaflet", LEAFLET_JS_URL)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS_URL)]
+    if tiles:
+        folium.TileLayer(
+            OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18, opacity=0.55
+        ).add_to(m)
+    if overlay:
+        folium.GeoJson(
+            overlay,
+            name=overlay_label or "occupied area",
+            style_function=lambda _f: {
+                "color": "#7a0019",
+                "weight": 1,
+                "fillColor": "#c0392b",
+                "fillOpacity": 0.12,
+                "dashArray": "3 3",
+            },
+            interactive=False,
+        ).add_to(m)
+    if data is None:
+        data = map_data(events)
+    shown = [f for f in pd.unique(data.places["front"]) if f in FRONTS] if len(data.places) else []
+    FrontlineLayer(data, legend_html(shown)).add_to(m)
+    return m, data
+
+
+def render_html(m: folium.Map) -> str:
+    """The full standalone HTML of a map (what tests inspect)."""
+    return m.get_root().render()
+
+
+def view_title(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    """``"2024-05-24"`` for a day, ``"2024-05-01 – 2024-05-24"`` for a range."""
+    if date_from is None and date_to is None:
+        return "all dates"
+    if date_from == date_to or date_to is None:
+        return str(date_from)
+    if date_from is None:
+        return f"until {date_to}"
+    return f"{date_from} – {date_to}"

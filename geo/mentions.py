@@ -1,0 +1,451 @@
+"""Find gazetteer place names in report text, with character spans.
+
+Why a gazetteer matcher and not NER: the villages that matter on a front
+(Novoselivka Persha, Ivano-Darivka, Staromayorske) are exactly the names a
+generic model misses or splits. We tokenise, and at every capitalised word try
+the longest run of up to ``gaz.max_words`` words whose
+:func:`geo._text.name_key` is a gazetteer key, so any transliteration the
+author chose (Kupyansk/Kupiansk, Zaporizhia/Zaporizhzhia) reaches the same
+places. Words may be joined by one space or a hyphen, so "Ivano-Darivka" and
+"Serebryanske forest" are one candidate.
+
+What is *not* a mention (rules, in order):
+
+- anything inside a URL, a ``ria dot ru`` style domain, or an area phrase:
+  ``X Oblast``, ``X Raion``, ``X Krai``, ``X Republic``, ``X district``,
+  ``X-Y Oblast border`` and lists such as ``Kharkiv, Kherson, and Zaporizhia
+  oblasts`` (these name regions, not settlements);
+- a name followed by ``People's`` (``Donetsk People's Republic``) or by a
+  power-plant word (``Zaporizhzhia Nuclear Power Plant`` is in Enerhodar);
+- all-caps acronyms, and the words in :data:`STOPLIST` (English words, person
+  names and adjectives that happen to be gazetteer spellings; built by running
+  the extractor over the 309 ISW reports of 2022 and checking the most frequent
+  matches by hand).
+
+Special forms:
+
+- ``Kharkiv City`` / ``Donetsk city``: the mention covers "Kharkiv City" but its
+  key is that of "Kharkiv" (the city itself);
+- ``X River``, ``X Reservoir``, ``X forest``, ``X Microraion``… are feature
+  mentions (``is_feature=True``); their key is that of the whole phrase, so
+  "Dnipro River" never resolves to the city of Dnipro.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from geo._text import name_key
+from geo.classify import classify
+from geo.model import Mention
+
+# Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
+_JOIN_GAPS = frozenset((" ", "-", "‐", "‑"))
+
+AREA_WORDS = frozenset(
+    "oblast oblasts raion raions rayon rayons krai krais kray republic republics district "
+    "districts region regions governorate okrug hromada hromadas province provinces "
+    "municipality community".split()
+)
+CITY_WORDS = frozenset(("city",))
+FEATURE_WORDS = frozenset(
+    "river rivers reservoir reservoirs forest forests woods lake lakes microraion microraions "
+    "microdistrict microdistricts island islands canal bay spit estuary channel creek "
+    "stream".split()
+)
+# A settlement name in front of these names something elsewhere (the plant,
+# the regime), not the settlement.
+AFTER_SKIP = frozenset(
+    "nuclear hydroelectric thermal npp hpp tpp chp people's people’s peoples".split()
+)
+
+# Gazetteer spellings that are (almost always) something else in English
+# reports: common words, adjectives, person names, month/weekday names,
+# organisations. Checked by hand against the most frequent matches over the
+# 2022 ISW corpus (see the module docstring). Keys, not spellings.
+STOPLIST_WORDS = (
+    # people (authors, officials, commanders) whose names are also village spellings
+    "Putin",
+    "Vladimir",
+    "Volodymyr",
+    "Serhiy",
+    "Serhii",
+    "Kagan",
+    "Karolina",
+    "Peskov",
+    "Gerasimov",
+    "Budanov",
+    "Oleg",
+    "Oleh",
+    "Lavrov",
+    "Orlov",
+    "Medvedev",
+    "Kim",
+    "Nataliya",
+    "Natalia",
+    "Natalya",
+    "Kiselev",
+    "Reznikov",
+    "Maria",
+    "Ivanov",
+    "Zhuravlev",
+    "Strelkov",
+    "Sasha",
+    "Mironov",
+    "Maksim",
+    "Ivashchenko",
+    "Nikiforov",
+    "Tymoshenko",
+    "Sychevoy",
+    "Gubarev",
+    "Sokolov",
+    "Stalin",
+    "Konstantinov",
+    "Nosov",
+    "Likhachev",
+    "Prokopenko",
+    "Gulevich",
+    "Stanislav",
+    "Golubev",
+    "Usov",
+    "Gladkov",
+    "Kolesnikov",
+    "Simonov",
+    "Ilya",
+    "Marchenko",
+    "Vasilev",
+    "Pavlov",
+    "Artamonov",
+    "Havrylov",
+    "Kuznetsova",
+    "Vishnevsky",
+    "Suvorov",
+    "Svyatoslav",
+    "Nevsky",
+    "Zavadsky",
+    "Pankov",
+    "Bokov",
+    "Bykov",
+    "Molotov",
+    "Antonov",
+    "Gerasimova",
+    "Zelensky",
+    "Zelenskyy",
+    "Shoigu",
+    "Prigozhin",
+    "Kadyrov",
+    "Lukashenko",
+    "Surovikin",
+    "Girkin",
+    "Pushilin",
+    "Saldo",
+    "Zaluzhnyi",
+    "Syrskyi",
+    "Kuleba",
+    "Shevchenko",
+    "Sergei",
+    "Sergey",
+    "Dmitry",
+    "Dmytro",
+    "Ihor",
+    "Igor",
+    "Mykola",
+    "Yevgeny",
+    "Yevgeniy",
+    "Andrei",
+    "Andrey",
+    "Alexander",
+    "Oleksandr",
+    "Olga",
+    "Olena",
+    "Kirill",
+    "Ramzan",
+    "Denis",
+    "Anna",
+    "Roman",
+    "Yuri",
+    "Viktor",
+    "Mikhail",
+    # calendar
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    # English words, adjectives, units, regions and organisations
+    "Russian",
+    "Russians",
+    "Ukrainian",
+    "Ukrainians",
+    "Key",
+    "Mission",
+    "Human",
+    "Radio",
+    "Port",
+    "Police",
+    "Policy",
+    "Many",
+    "Pravda",
+    "Marine",
+    "German",
+    "Roty",
+    "War I",
+    "War II",
+    "Romani",
+    "Bay",
+    "Dacha",
+    "Nova",
+    "Nove",
+    "Novaya",
+    "Novy",
+    "Veliky",
+    "Bolshoy",
+    "Malaya",
+    "Verkhny",
+    "Nizhny",
+    "Moskovsky",
+    "Azov",
+    "Chechnya",
+    "Kuban",
+    "Tavriia",
+    "Tavria",
+    "Karabakh",
+    "Moldova",
+    "Kyrgyz",
+    "Vostok",
+    "Sparta",
+    "Spartak",
+    "Sich",
+    "Tor",
+    "Avangard",
+    "Luch",
+    "Bolshevik",
+    "Ural",
+    "Volga",
+    "Kavkaz",
+    "Leningrad",
+    "New York",
+    "Niu York",
+    "Novgorod",
+    "Guta",
+    "Svoboda",
+    "Mir",
+    "Victory",
+    "Peace",
+    "Maia",
+    "Lvova",
+    "Belousov",
+    "Maidan",
+    "Berlin",
+    "Bortnikov",
+)
+STOPLIST: frozenset[str] = frozenset(name_key(w) for w in STOPLIST_WORDS)
+
+_NAME = r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?"
+_URLS = re.compile(r"https?://\S+|www\.\S+|\b[\w.-]+\s+dot\s+(?:ru|com|org|ua|net|info|su|io|me)\b")
+# Area words are rare, so find them first and look back for the names they qualify
+# (a regex anchored at every capital letter would cost more than the whole matcher).
+_AREA_WORD = re.compile(
+    r"\b(?:(?P<sg>Oblast|Raion|Rayon|Krai|Kray|Republic|District|Region|Governorate|Okrug|"
+    r"Hromada)|(?P<pl>oblasts|raions|rayons|krais|districts|regions|hromadas|republics))\b",
+    re.I,
+)
+_BEFORE_SG = re.compile(rf"{_NAME}(?:[-–/]{_NAME})*\s+$")
+_BEFORE_PL = re.compile(rf"{_NAME}(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|[-–/]){_NAME})*\s+$")
+
+
+def _excluded_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """URLs and area phrases ("Kharkiv Oblast", "Kherson and Zaporizhia oblasts")."""
+    out = (
+        [(m.start(), m.end()) for m in _URLS.finditer(text, lo, hi)]
+        if "/" in text[lo:hi] or " dot " in text[lo:hi]
+        else []
+    )
+    for m in _AREA_WORD.finditer(text, lo, hi):
+        w0 = max(lo, m.start() - 160)
+        rx = _BEFORE_PL if m.group("pl") else _BEFORE_SG
+        b = rx.search(text, w0, m.start())
+        if b:
+            out.append((b.start(), m.end()))
+    return out
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    status: str
+    kind: str
+
+
+_SENT_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?:\[\d+\])*\s+(?=[\"“(\[]?[A-Z0-9])")
+
+
+def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[lo:hi]`` (a simple splitter; abbreviations may split)."""
+    out, s = [], lo
+    for m in _SENT_END.finditer(text, lo, hi):
+        out.append((s, m.start()))
+        s = m.end()
+    if s < hi:
+        out.append((s, hi))
+    return out
+
+
+def _snippet(text: str, s0: int, s1: int, m0: int, m1: int, width: int = 200) -> str:
+    """The sentence, trimmed to about ``width`` characters around the mention."""
+    if s1 - s0 <= width:
+        return text[s0:s1].strip()
+    lo = max(s0, min(m0 - width // 2, s1 - width))
+    hi = min(s1, lo + width)
+    return ("…" if lo > s0 else "") + text[lo:hi].strip() + ("…" if hi < s1 else "")
+
+
+def find_mentions(
+    text: str,
+    gaz,
+    lo: int = 0,
+    hi: int | None = None,
+    paragraph: int = 0,
+    skip: list[tuple[int, int]] | None = None,
+) -> list[Mention]:
+    """Mentions of gazetteer names in ``text[lo:hi]``; spans index into ``text``.
+
+    ``skip`` lists extra spans (e.g. footnote markers) that must not be read.
+    """
+    hi = len(text) if hi is None else hi
+    if hi <= lo:
+        return []
+    excluded = _Spans(_excluded_spans(text, lo, hi) + list(skip or ()))
+    toks = [(m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
+    sents = sentences(text, lo, hi)
+    index = gaz.index if hasattr(gaz, "index") else None
+    has = index.__contains__ if index is not None else gaz.has_key
+    maxw = max(1, int(getattr(gaz, "max_words", 4)))
+    out: list[Mention] = []
+    n = len(toks)
+    i = 0
+    si = 0
+    while i < n:
+        s, e = toks[i]
+        c = text[s]
+        if not c.isupper() or (e - s > 1 and text[s:e].isupper()) or s in excluded:
+            i += 1
+            continue
+        # The longest run of joinable words starting here.
+        jmax = i
+        while (
+            jmax + 1 < n
+            and jmax - i + 1 < maxw
+            and text[toks[jmax][1] : toks[jmax + 1][0]] in _JOIN_GAPS
+        ):
+            jmax += 1
+        # Later words of a name are capitalised ("Chasiv Yar"), hyphen-joined
+        # ("Rostov-na-Donu") or a feature word ("Serebryanske forest").
+        k = i + 1
+        while k <= jmax and (
+            text[toks[k][0]].isupper()
+            or text[toks[k - 1][1]] != " "
+            or text[toks[k][0] : toks[k][1]].lower() in FEATURE_WORDS
+        ):
+            k += 1
+        jmax = k - 1
+        found = None
+        for j in range(jmax, i - 1, -1):
+            key = name_key(text[s : toks[j][1]])
+            if key in STOPLIST:
+                continue
+            if has(key):
+                found = (j, key)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, key = found
+        end = toks[j][1]
+        nxt = toks[j + 1] if j + 1 < n and text[end : toks[j + 1][0]] == " " else None
+        nxt_word = text[nxt[0] : nxt[1]].lower() if nxt else ""
+        if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
+            i = j + 1
+            continue
+        is_feature = _all_features(gaz, key)
+        if nxt_word in CITY_WORDS:
+            end = nxt[1]
+            j += 1
+        elif nxt_word in FEATURE_WORDS:
+            end = nxt[1]
+            key = name_key(text[s:end])
+            is_feature = True
+            j += 1
+        elif is_feature is None:  # only admin areas under this name: not a mention
+            i = j + 1
+            continue
+        while si < len(sents) - 1 and sents[si][1] <= s:
+            si += 1
+        s0, s1 = sents[si] if sents else (lo, hi)
+        status, kind = classify(text[s0:s1])
+        out.append(
+            Mention(
+                text=text[s:end],
+                start=s,
+                end=end,
+                key=key,
+                status=status,
+                kind=kind,
+                is_feature=bool(is_feature),
+                paragraph=paragraph,
+                snippet=_snippet(text, s0, s1, s, end),
+            )
+        )
+        i = j + 1
+    return out
+
+
+class _Spans:
+    """Sorted, merged spans with a bisect lookup (a report can have hundreds of URLs)."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+def _all_features(gaz, key: str) -> bool | None:
+    """True if every candidate is a feature, False if any is a settlement, None if only areas."""
+    cands = gaz.candidates(key)
+    if not cands:
+        return False
+    precisions = {p.precision for p in cands}
+    if "settlement" in precisions:
+        return False
+    if "feature" in precisions:
+        return True
+    return None

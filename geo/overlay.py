@@ -1,0 +1,110 @@
+"""Occupied-area polygons by date (optional map layer), e.g. DeepStateMap mirrors.
+
+Frontline ships no such data. A user points ``FRONTLINE_OVERLAY_DIR`` at a
+folder of GeoJSON files whose names carry a date (``deepstate_20240524.geojson``,
+``occupied-2024-05-24.geojson``) or uploads some in the app; the map then
+shows the file nearest the chosen date. The file is user input, so it is
+checked: valid JSON, polygon geometries only, a size limit. Its properties are
+never shown, so no text from it reaches the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+from geo.errors import FrontlineError
+
+OVERLAY_DIR_ENV = "FRONTLINE_OVERLAY_DIR"
+MAX_OVERLAY_BYTES = 30_000_000
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+_POLYGONS = {"Polygon", "MultiPolygon"}
+
+
+class OverlayError(FrontlineError):
+    """An overlay file is unreadable or holds no polygons."""
+
+
+def overlay_dir() -> Path | None:
+    """The folder named by ``FRONTLINE_OVERLAY_DIR``, if set and present."""
+    value = os.environ.get(OVERLAY_DIR_ENV)
+    if not value:
+        return None
+    p = Path(value)
+    return p if p.is_dir() else None
+
+
+def date_from_name(name: str) -> dt.date | None:
+    """The date a file name carries (``*_YYYYMMDD.geojson`` or ``*YYYY-MM-DD*``), if any.
+
+    The last date-like group wins, so a prefix such as a version number does
+    not shadow the snapshot date.
+    """
+    for m in reversed(list(_DATE_IN_NAME.finditer(Path(name).stem))):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    return None
+
+
+def list_overlays(folder: Path | None) -> dict[dt.date, Path]:
+    """Dated ``.geojson``/``.json`` files in ``folder``; undated files are ignored."""
+    out: dict[dt.date, Path] = {}
+    if folder is None or not Path(folder).is_dir():
+        return out
+    for p in sorted(Path(folder).iterdir()):
+        if p.suffix.lower() in (".geojson", ".json") and not p.name.startswith("."):
+            d = date_from_name(p.name)
+            if d is not None:
+                out[d] = p
+    return out
+
+
+def nearest_date(dates: list[dt.date] | set[dt.date], target: dt.date) -> dt.date | None:
+    """The date closest to ``target``; on a tie the earlier one (never show the future)."""
+    if not dates:
+        return None
+    return min(dates, key=lambda d: (abs((d - target).days), d > target))
+
+
+def parse_overlay(data: bytes, name: str = "<overlay>") -> dict:
+    """A FeatureCollection of the polygon features in ``data``, without their properties."""
+    if len(data) > MAX_OVERLAY_BYTES:
+        raise OverlayError(f"{name}: larger than {MAX_OVERLAY_BYTES // 1_000_000} MB")
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise OverlayError(f"{name}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise OverlayError(f"{name}: not a GeoJSON object")
+    if doc.get("type") == "FeatureCollection":
+        feats = doc.get("features")
+    elif doc.get("type") == "Feature":
+        feats = [doc]
+    else:
+        feats = [{"type": "Feature", "geometry": doc}]
+    if not isinstance(feats, list):
+        raise OverlayError(f"{name}: 'features' is not a list")
+    keep = []
+    for f in feats:
+        geom = f.get("geometry") if isinstance(f, dict) else None
+        if isinstance(geom, dict) and geom.get("type") in _POLYGONS:
+            if not isinstance(geom.get("coordinates"), list):
+                raise OverlayError(f"{name}: a polygon without coordinates")
+            keep.append({"type": "Feature", "properties": {}, "geometry": geom})
+    if not keep:
+        raise OverlayError(f"{name}: no Polygon or MultiPolygon features")
+    return {"type": "FeatureCollection", "features": keep}
+
+
+def load_overlay(path: Path) -> dict:
+    """Read and check one overlay file (see :func:`parse_overlay`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise OverlayError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_overlay(data, Path(path).name)

@@ -1,0 +1,293 @@
+"""Read a report file into clean text, safely.
+
+Reports arrive as plain text, Markdown or HTML, in whatever encoding the
+author's tool produced. Everything downstream (format detection, character
+spans of mentions) works on the *clean text* returned here, so this module is
+the one place that decides what a report's text is:
+
+- refuse files over :data:`geo.settings.MAX_REPORT_BYTES` before reading them;
+- refuse empty and binary files;
+- decode: UTF-8 (with or without BOM), UTF-16 with a BOM, and cp1251 only when
+  the result is clearly Cyrillic text (a cp1251 decode never fails, so without
+  that check any binary garbage would "succeed");
+- HTML -> text with block structure kept (one block per line, ``li`` -> ``- ``,
+  ``script``/``style`` dropped), Markdown -> text (headings on their own line,
+  emphasis, links and list markers stripped);
+- normalise whitespace (NBSP, tabs, runs of blank lines).
+
+Every failure is a :class:`geo.errors.ReportError` naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from geo import settings
+from geo.errors import ReportError
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def read_report(path: str | Path) -> str:
+    """Return the clean text of the report at ``path`` (see module docstring)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ReportError(str(p), "file not found") from None
+    except OSError as exc:
+        raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
+    if p.is_dir():
+        raise ReportError(str(p), "is a folder, not a report file")
+    limit = settings.MAX_REPORT_BYTES
+    if size > limit:
+        raise ReportError(
+            str(p), f"file is {size:,} bytes; the limit for a report is {limit:,} bytes"
+        )
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > limit:  # grew while we looked
+        raise ReportError(str(p), f"file is larger than the limit of {limit:,} bytes")
+    return bytes_to_text(data, str(p), kind=_kind_from_suffix(p))
+
+
+def bytes_to_text(data: bytes, path: str | None = None, kind: str = "auto") -> str:
+    """Decode and clean raw report bytes; ``kind`` is ``auto``, ``text``, ``html`` or ``markdown``."""
+    if not data.strip():
+        raise ReportError(path, "empty file")
+    text = decode(data, path)
+    return clean_text(text, path, kind)
+
+
+def clean_text(text: str, path: str | None = None, kind: str = "auto") -> str:
+    """Strip markup (when ``kind`` says so or the text looks like HTML) and normalise whitespace."""
+    if kind == "auto":
+        kind = sniff_markup(text)
+    if kind == "html":
+        text = html_to_text(text)
+    elif kind == "markdown":
+        text = markdown_to_text(text)
+    text = normalise_whitespace(text)
+    if not text.strip():
+        raise ReportError(path, "no text in the file (empty after removing markup)")
+    return text
+
+
+# --- decoding ---------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Control characters that never occur in text (tab, LF, CR, FF are fine).
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, path: str | None = None) -> str:
+    """Decode report bytes, refusing binary data and encodings we cannot be sure of."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise ReportError(
+                    path, f"starts with a {enc.upper()} byte-order mark but is not valid {enc}"
+                    f" (byte {exc.start:,})",
+                ) from None
+            _refuse_binary_text(text, path)
+            return text
+    head = data[:65536]
+    if b"\x00" in head or _control_ratio(head) > 0.05:
+        raise ReportError(path, "binary file, not a text report")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = _cp1251_if_clear(data)
+        if text is None:
+            raise ReportError(
+                path,
+                f"not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at offset {exc.start:,}); "
+                "save the report as UTF-8",
+            ) from None
+    _refuse_binary_text(text, path)
+    return text
+
+
+def _control_ratio(head: bytes) -> float:
+    if not head:
+        return 0.0
+    return sum(head.count(bytes([c])) for c in _CONTROL) / len(head)
+
+
+def _refuse_binary_text(text: str, path: str | None) -> None:
+    sample = text[:65536]
+    if sample and len(_CONTROL_RE.findall(sample)) / len(sample) > 0.01:
+        raise ReportError(path, "binary file, not a text report")
+
+
+def _cp1251_if_clear(data: bytes) -> str | None:
+    """Decode as cp1251 only when nearly every non-ASCII character is Cyrillic.
+
+    cp1251 maps almost every byte, so "it decoded" proves nothing; a Russian or
+    Ukrainian text in cp1251 is mostly Cyrillic letters and common punctuation.
+    """
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return None
+    cyr = sum(1 for c in non_ascii if "\u0400" <= c <= "\u04ff")
+    letters_ok = cyr / len(non_ascii) >= 0.9 and cyr >= 3
+    # Real words, not scattered bytes: most Cyrillic letters sit next to another.
+    runs = re.findall("[\u0400-\u04ff]{3,}", text)
+    return text if letters_ok and sum(map(len, runs)) >= 0.6 * cyr else None
+
+
+# --- markup -----------------------------------------------------------------
+
+_HTML_SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|p|div|br|h[1-6]|li|ul|table)\b", re.I)
+_MD_SNIFF = re.compile(r"^(?:#{1,6}\s+\S|\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\s]+\))", re.M)
+
+
+def _kind_from_suffix(p: Path) -> str:
+    s = p.suffix.lower()
+    if s in HTML_SUFFIXES:
+        return "html"
+    if s in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "auto"
+
+
+def sniff_markup(text: str) -> str:
+    """Guess ``html`` / ``markdown`` / ``text`` from the content (for unknown suffixes)."""
+    head = text[:20000]
+    if len(_HTML_SNIFF.findall(head)) >= 2:
+        return "html"
+    if len(_MD_SNIFF.findall(head)) >= 2:
+        return "markdown"
+    return "text"
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul title "
+    "caption".split()
+)
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
+
+
+class _HTMLText(HTMLParser):
+    """Collect text, turning block elements into line breaks (why: headings stay lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.title: list[str] = []
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+            return
+        if tag == "title":
+            self.in_title = True
+        if tag in _BLOCK_TAGS:
+            self.out.append("\n\n")
+            if tag == "li":
+                self.out.append("- ")
+        elif tag in ("td", "th"):
+            self.out.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in ("br", "hr"):
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "title":
+            self.in_title = False
+        if tag in _BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+            return
+        if not self.skip:
+            self.out.append(data.replace("\n", " "))
+
+
+def html_to_text(html: str) -> str:
+    """HTML -> text with one block per paragraph; the ``<title>`` becomes the first line.
+
+    ``head`` is skipped as a whole except its title, which is the report's
+    title on most sites.
+    """
+    parser = _HTMLText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # very broken markup; keep what we have
+        pass
+    body = "".join(parser.out)
+    title = " ".join("".join(parser.title).split())
+    if title and not body.lstrip().startswith(title):
+        body = title + "\n\n" + body
+    return body
+
+
+_MD_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^```.*$", re.M), ""),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
+    (re.compile(r"\[([^\]]+)\]\((?:[^)(]|\([^)]*\))*\)"), r"\1"),  # links -> text
+    (re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$", re.M), r"\n\1\n"),  # headings own line
+    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # quotes
+    (re.compile(r"^\s*(?:[*+]|\d+[.)])\s+", re.M), "- "),  # list markers -> "- "
+    (re.compile(r"^\s*-\s+", re.M), "- "),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M), ""),  # rules
+)
+
+
+def markdown_to_text(md: str) -> str:
+    """Markdown -> text: headings as their own lines, emphasis/links/list markers stripped.
+
+    List items keep a plain ``- `` so formats that read bullets still see them.
+    """
+    for rx, repl in _MD_RULES:
+        md = rx.sub(repl, md)
+    return md
+
+
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def normalise_whitespace(text: str) -> str:
+    """One space between words, stripped lines, at most one blank line between blocks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip("\n") + "\n"

@@ -1,0 +1,182 @@
+"""The app's widgets and state, driven by Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.settings import GEONAMES_CREDIT
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+COUNT = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places")
+
+
+@pytest.fixture
+def app(store: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(store))
+    monkeypatch.setenv("FRONTLINE_TILES", "0")
+    monkeypatch.delenv("FRONTLINE_OVERLAY_DIR", raising=False)
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return make
+
+
+def _count(at: AppTest) -> tuple[int, int]:
+    for md in at.markdown:
+        m = COUNT.search(md.value)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    raise AssertionError("no count line")
+
+
+def _heading(at: AppTest) -> str:
+    return next(md.value for md in at.markdown if md.value.startswith("## "))[3:]
+
+
+def _qp(at: AppTest) -> dict[str, str]:
+    out = {}
+    for k in at.query_params:
+        v = at.query_params[k]
+        out[k] = v if isinstance(v, str) else v[0]
+    return out
+
+
+def test_opens_on_latest_day(app) -> None:
+    at = app()
+    assert not at.exception, at.exception
+    assert _heading(at) == "2024-05-24"
+    assert _count(at) == (4, 4)
+    assert _qp(at)["date"] == "2024-05-24"
+    assert any(GEONAMES_CREDIT in c.value for c in at.caption)
+
+
+def test_step_buttons_and_slider(app) -> None:
+    at = app()
+    at.button(key="prev").click().run()
+    assert _heading(at) == "2024-05-22" and _count(at) == (4, 4)
+    at.button(key="prev").click().run()
+    assert _heading(at) == "2024-05-21" and _count(at) == (2, 2)
+    at.button(key="next").click().run()
+    assert _heading(at) == "2024-05-22"
+    # The slider offers only dates with data (no 2024-05-23).
+    slider = at.select_slider[0]
+    assert [str(o) for o in slider.options] == [
+        "20 May 2024", "21 May 2024", "22 May 2024", "24 May 2024",
+    ]  # fmt: skip
+    slider.set_value(dt.date(2024, 5, 20)).run()
+    assert _heading(at) == "2024-05-20" and _count(at) == (3, 3)
+    assert _qp(at)["date"] == "2024-05-20"
+
+
+def test_range_mode_aggregates_per_place(app) -> None:
+    at = app()
+    at.radio(key="mode").set_value("Range").run()
+    assert _heading(at) == "2024-05-20 – 2024-05-24"
+    assert _count(at) == (13, 8)
+    q = _qp(at)
+    assert q["from"] == "2024-05-20" and q["to"] == "2024-05-24" and "date" not in q
+
+
+def test_filters_change_count_and_url(app) -> None:
+    at = app()
+    at.multiselect(key="fronts").select("Donetsk").run()
+    assert _count(at) == (3, 3)
+    at.multiselect(key="statuses").select("confirmed").run()
+    assert _count(at) == (2, 2)
+    q = _qp(at)
+    assert q["fronts"] == "Donetsk" and q["status"] == "confirmed"
+    dl = at.get("download_button")[0]
+    assert dl.proto.label == "Download this view (GeoJSON)"
+
+
+def test_query_params_restore_the_view(app) -> None:
+    at = app(**{"from": "2024-05-20", "to": "2024-05-22", "fronts": "Kharkiv,Nowhere",
+                "status": "confirmed,reported", "place": "p-vovch"})  # fmt: skip
+    assert not at.exception
+    assert at.radio(key="mode").value == "Range"
+    assert _heading(at) == "2024-05-20 – 2024-05-22"
+    assert at.multiselect(key="fronts").value == ["Kharkiv"]  # unknown front dropped
+    assert _count(at) == (3, 2)
+    assert at.selectbox(key="place").value == "p-vovch"
+    assert any("Vovchansk" in md.value and "2 mentions" in md.value for md in at.markdown)
+
+
+def test_bad_query_params_are_ignored(app) -> None:
+    at = app(date="not-a-date", zoom="x", center="1,2,3", status="<script>")
+    assert not at.exception
+    assert _heading(at) == "2024-05-24"
+    # A date without data moves to the nearest date that has some.
+    at2 = app(date="2024-05-23")
+    assert _heading(at2) in ("2024-05-22", "2024-05-24")
+
+
+def test_empty_store_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(tmp_path / "none"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("No events" in i.value for i in at.info)
+
+
+def test_bad_store_file_is_reported_not_fatal(store: Path, app) -> None:
+    (store / "2024-05-25_dayseries.geojson").write_text("{not json", encoding="utf-8")
+    at = app()
+    assert not at.exception
+    assert any("2024-05-25_dayseries.geojson" in w.value for w in at.warning)
+    assert _count(at) == (4, 4)
+
+
+def _polygon(lon: float) -> str:
+    ring = [[lon, 48.0], [lon + 1, 48.0], [lon + 1, 48.8], [lon, 48.0]]
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "<script>x</script>"},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+            ],
+        }
+    )
+
+
+def test_overlay_nearest_to_the_chosen_date(app, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "overlays"
+    folder.mkdir()
+    (folder / "area_20240510.geojson").write_text(_polygon(37.0), encoding="utf-8")
+    (folder / "area_20240523.geojson").write_text(_polygon(38.0), encoding="utf-8")
+    (folder / "notes.geojson").write_text("{}", encoding="utf-8")  # undated: ignored
+    monkeypatch.setenv("FRONTLINE_OVERLAY_DIR", str(folder))
+    monkeypatch.setenv("FRONTLINE_OVERLAY_SOURCE", "test polygons")
+    at = app()
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "area_20240523.geojson (area as of 2024-05-23)" in captions
+    assert any("Occupied-area overlay: area_20240523.geojson" in c.value for c in at.caption)
+    assert any("test polygons" in c.value for c in at.caption)
+    at.button(key="prev").click().run()
+    at.button(key="prev").click().run()  # 2024-05-21: 05-23 is 2 days away, 05-10 is 11
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "area_20240523.geojson" in captions
+
+
+def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "overlays"
+    folder.mkdir()
+    (folder / "area_20240524.geojson").write_text('{"type": "Point"', encoding="utf-8")
+    monkeypatch.setenv("FRONTLINE_OVERLAY_DIR", str(folder))
+    at = app()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert "area_20240524.geojson" in errors and "not valid JSON" in errors
+    assert _count(at) == (4, 4)  # the map still works

@@ -1,0 +1,427 @@
+"""geo.events against hand-built Report/ResolvedMention objects (no parser, no gazetteer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from geo import events as ev
+from geo.errors import ReportError, StoreError
+from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention
+from geo.schema import EVENT_PROPERTIES
+
+VOVCHANSK = Place("geonames:1", "Vovchansk", 50.2911234, 36.9412345, "PPLA3", "Kharkiv", "Chuhuiv")
+KHARKIV = Place("geonames:2", "Kharkiv", 49.98081, 36.25272, "PPLA", "Kharkiv", "Kharkiv")
+ODESA = Place("geonames:3", "Odesa", 46.47747, 30.73262, "PPLA", "Odesa", "Odesa")
+BAKHMUT = Place("geonames:4", "Bakhmut", 48.59559, 38.00030, "PPLA3", "Donetsk", "Bakhmut")
+FOREST = Place("geonames:5", "Serebrianka forest", 48.95, 38.03, "FRST", "Luhansk", "")
+
+
+def make_report(
+    date: dt.date = dt.date(2024, 5, 24),
+    fmt: str = "dayseries",
+    title: str = "Invented Headline – Day 821 (May 24, 2024)",
+    path: str | None = "reports/a.txt",
+) -> Report:
+    return Report(
+        date=date, format=fmt, title=title, text="(text not needed)", path=path,
+        source_url="https://example.org/r" if fmt == "news" else None,
+        fronts=[
+            Front("Kharkiv", "Russia", "stated", "The enemy pushes on Vovchansk."),
+            Front("Donetsk", "Russia", "inferred", "Russian troops advanced."),
+        ],
+    )  # fmt: skip
+
+
+def _m(text: str, start: int, status="reported", kind="other", snippet="") -> Mention:
+    return Mention(text, start, start + len(text), text.lower(), status, kind, snippet=snippet)
+
+
+def make_resolved() -> list[ResolvedMention]:
+    return [
+        ResolvedMention(
+            _m("Vovchansk", 10, "confirmed", "advance", "Russians entered Vovchansk."),
+            "Kharkiv", "Vovchansk", Resolution(VOVCHANSK, "unique"),
+        ),
+        ResolvedMention(_m("Bakhmut", 40, "claimed", "attack"), "Donetsk", "Bakhmut direction",
+                        Resolution(BAKHMUT, "context")),
+        ResolvedMention(_m("Serebrianka forest", 60), "Donetsk", "", Resolution(FOREST, "unique")),
+        # Outside any front: front by geography, initiative from that front.
+        ResolvedMention(_m("Kharkiv City", 90, kind="strike"), None, "",
+                        Resolution(KHARKIV, "major-city")),
+        # Outside any front zone: no front, no initiative.
+        ResolvedMention(_m("Odesa", 120, kind="strike"), None, "", Resolution(ODESA, "unique")),
+        ResolvedMention(_m("Novoselivka", 150), "Donetsk", "", Resolution(
+            None, "ambiguous", [BAKHMUT, VOVCHANSK])),
+        ResolvedMention(_m("Zzyzx", 170), None, "", Resolution(None, "unknown")),
+    ]  # fmt: skip
+
+
+def write_store(tmp_path, reports=None, keep_text=True):
+    """Write a small store: several dates, formats and fronts."""
+    reports = reports or [
+        make_report(),
+        make_report(dt.date(2024, 5, 25), title="Other Headline – Day 822 (May 25, 2024)"),
+        make_report(dt.date(2022, 3, 1), "isw", "Russian Offensive Campaign Assessment, March 1"),
+        make_report(dt.date(2024, 5, 24), "news", "A news article"),
+        make_report(dt.date(2024, 5, 24), "news", "Another news article"),
+    ]
+    paths = []
+    for r in reports:
+        resolved = make_resolved()
+        feats = ev.build_events(r, resolved, keep_text)
+        paths.append(
+            ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, resolved, feats, keep_text))
+        )
+    return paths
+
+
+# ---------------------------------------------------------------- build
+
+
+def test_build_events_properties_and_geometry():
+    r = make_report()
+    feats = ev.build_events(r, make_resolved(), keep_text=True)
+    assert len(feats) == 5  # 7 mentions, 2 unresolved
+    by_place = {f["properties"]["place"]: f for f in feats}
+    for f in feats:
+        assert f["type"] == "Feature" and f["geometry"]["type"] == "Point"
+        assert set(EVENT_PROPERTIES) <= set(f["properties"])
+        assert set(f["properties"]) <= set(EVENT_PROPERTIES) | {"snippet", "method", "report_id"}
+        assert f["id"] == f["properties"]["id"] and len(f["id"]) == 16
+    v = by_place["Vovchansk"]
+    assert v["geometry"]["coordinates"] == [36.94123, 50.29112]  # [lon, lat], 5 decimals
+    p = v["properties"]
+    assert (p["date"], p["front"], p["initiative"], p["initiative_source"]) == (
+        "2024-05-24", "Kharkiv", "Russia", "stated")  # fmt: skip
+    assert (p["status"], p["kind"], p["precision"], p["section"]) == (
+        "confirmed", "advance", "settlement", "Vovchansk")  # fmt: skip
+    assert p["snippet"] == "Russians entered Vovchansk."
+    assert p["source"] == r.title and p["report_format"] == "dayseries"
+    assert p["method"] == "unique" and p["report_id"] == "2024-05-24_dayseries"
+    assert by_place["Serebrianka forest"]["properties"]["precision"] == "feature"
+    assert by_place["Bakhmut"]["properties"]["initiative_source"] == "inferred"
+
+
+def test_non_front_mentions_get_front_by_geography():
+    feats = ev.build_events(make_report(), make_resolved(), keep_text=False)
+    by_place = {f["properties"]["place"]: f["properties"] for f in feats}
+    kharkiv = by_place["Kharkiv"]
+    assert kharkiv["front"] == "Kharkiv" and kharkiv["initiative"] == "Russia"
+    odesa = by_place["Odesa"]
+    assert odesa["front"] is None and odesa["initiative"] is None
+    assert odesa["initiative_source"] is None
+
+
+def test_zone_front_absent_from_report_has_null_initiative():
+    r = make_report()
+    r.fronts = [f for f in r.fronts if f.name != "Kharkiv"]
+    feats = ev.build_events(r, make_resolved()[3:4], keep_text=False)
+    assert feats[0]["properties"]["front"] == "Kharkiv"
+    assert feats[0]["properties"]["initiative"] is None
+
+
+def test_keep_text_false_writes_no_report_sentences():
+    r = make_report()
+    resolved = make_resolved()
+    feats = ev.build_events(r, resolved, keep_text=False)
+    meta = ev.build_meta(r, resolved, feats, keep_text=False)
+    text = ev.dumps_collection(feats, meta)
+    assert "snippet" not in text and "evidence" not in text
+    assert "Russians entered" not in text and "enemy pushes" not in text
+    kept = ev.build_meta(r, resolved, feats, keep_text=True)
+    assert kept["fronts"][0]["evidence"] == "The enemy pushes on Vovchansk."
+
+
+def test_ids_stable_and_independent_of_path():
+    a = ev.build_events(make_report(path="x/one.txt"), make_resolved(), True)
+    b = ev.build_events(make_report(path="elsewhere/two.md"), make_resolved(), True)
+    assert [f["id"] for f in a] == [f["id"] for f in b]
+    assert len({f["id"] for f in a}) == len(a)
+    c = ev.build_events(make_report(title="A different headline"), make_resolved(), True)
+    assert not {f["id"] for f in a} & {f["id"] for f in c}
+
+
+def test_same_place_twice_gives_two_events_and_duplicates_are_dropped():
+    rm = make_resolved()[0]
+    again = ResolvedMention(_m("Vovchansk", 300), "Kharkiv", "Vovchansk", rm.resolution)
+    feats = ev.build_events(make_report(), [rm, again, rm], keep_text=False)
+    assert len(feats) == 2 and feats[0]["id"] != feats[1]["id"]
+
+
+def test_invalid_coordinates_are_unresolved_not_events():
+    bad = Place("geonames:9", "Nowhere", float("nan"), 200.0, "PPL", "Kharkiv")
+    rms = [ResolvedMention(_m("Nowhere", 5), "Kharkiv", "", Resolution(bad, "unique"))]
+    feats = ev.build_events(make_report(), rms, keep_text=False)
+    meta = ev.build_meta(make_report(), rms, feats, keep_text=False)
+    assert feats == []
+    assert meta["unresolved"][0]["method"] == "invalid-coordinates"
+
+
+def test_build_meta():
+    r = make_report()
+    resolved = make_resolved()
+    feats = ev.build_events(r, resolved, True)
+    meta = ev.build_meta(r, resolved, feats, keep_text=False)
+    assert meta["report"] == {
+        "title": r.title, "url": None, "date": "2024-05-24", "format": "dayseries",
+        "report_id": "2024-05-24_dayseries",
+    }  # fmt: skip
+    assert meta["fronts"][1] == {
+        "name": "Donetsk", "initiative": "Russia", "initiative_source": "inferred"}  # fmt: skip
+    assert meta["unresolved"] == [
+        {"mention": "Novoselivka", "front": "Donetsk", "section": "", "method": "ambiguous",
+         "candidates": ["geonames:4", "geonames:1"]},
+        {"mention": "Zzyzx", "front": None, "section": "", "method": "unknown", "candidates": []},
+    ]  # fmt: skip
+    assert meta["counts"] == {
+        "mentions": 7, "events": 5, "unresolved": 2,
+        "events_by_front": {"": 1, "Donetsk": 2, "Kharkiv": 2},
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------- file names
+
+
+def test_report_filename_rules():
+    assert ev.report_filename(make_report()) == "2024-05-24_dayseries.geojson"
+    isw = make_report(dt.date(2022, 3, 1), "isw", "Assessment")
+    assert ev.report_filename(isw) == "2022-03-01_isw.geojson"
+    n1 = ev.report_filename(make_report(fmt="news", title="First article"))
+    n2 = ev.report_filename(make_report(fmt="news", title="Second article"))
+    n1_again = ev.report_filename(make_report(fmt="news", title="First  article ", path="z"))
+    assert n1 != n2 and n1 == n1_again
+    assert n1.startswith("2024-05-24_news_") and len(n1) == len("2024-05-24_news_12345678.geojson")
+    # A datetime is reduced to its date; a title never reaches the name.
+    r = make_report(dt.datetime(2024, 5, 24, 13, 5), fmt="news", title="../../etc/passwd")
+    assert "/" not in ev.report_filename(r) and "passwd" not in ev.report_filename(r)
+
+
+@pytest.mark.parametrize(
+    ("date", "fmt"),
+    [("2024-05-24", "dayseries"), (None, "isw"), (dt.date(2024, 5, 24), "../x"),
+     (dt.date(2024, 5, 24), "DaySeries"), (dt.date(2024, 5, 24), "auto")],
+)  # fmt: skip
+def test_report_filename_rejects_unvalidated_input(date, fmt):
+    with pytest.raises(ReportError):
+        ev.report_filename(make_report(date=date, fmt=fmt))
+
+
+# ---------------------------------------------------------------- write
+
+
+def test_write_twice_gives_identical_file_and_no_duplicates(tmp_path):
+    (p1,) = write_store(tmp_path, [make_report()])
+    first = p1.read_bytes()
+    (p2,) = write_store(tmp_path, [make_report(path="moved/elsewhere.txt")])
+    assert p1 == p2 and p2.read_bytes() == first
+    assert [p.name for p in tmp_path.iterdir()] == ["2024-05-24_dayseries.geojson"]
+    gdf = ev.load(tmp_path)
+    assert len(gdf) == 5 and gdf["id"].is_unique
+
+
+def test_written_file_is_valid_geojson_with_frontline_member(tmp_path):
+    (p,) = write_store(tmp_path, [make_report()])
+    doc = json.loads(p.read_text("utf-8"))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    assert doc["frontline"]["report"]["report_id"] == "2024-05-24_dayseries"
+    assert len(doc["features"]) == 5
+    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".")]
+
+
+def test_replacing_a_report_with_fewer_events_leaves_no_stale_events(tmp_path):
+    write_store(tmp_path, [make_report()])
+    r = make_report()
+    rms = make_resolved()[:1]
+    feats = ev.build_events(r, rms, True)
+    ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, rms, feats, True))
+    assert ev.load(tmp_path)["place"].tolist() == ["Vovchansk"]
+
+
+# ---------------------------------------------------------------- load
+
+
+def test_load_columns_dtypes_sort(tmp_path):
+    write_store(tmp_path)
+    gdf = ev.load(tmp_path)
+    assert list(gdf.columns) == [*ev.COLUMNS, "geometry"]
+    assert gdf.crs.to_epsg() == 4326
+    assert str(gdf["date"].dtype) == "datetime64[ns]"
+    assert gdf["status"].dtype == "category" and gdf["front"].dtype == "category"
+    assert len(gdf) == 25 and gdf["id"].is_unique
+    keys = list(zip(gdf["date"], gdf["id"], strict=True))
+    assert keys == sorted(keys)
+    assert list(gdf.index) == list(range(25))
+    row = gdf[gdf["place"] == "Vovchansk"].iloc[0]
+    assert (row.geometry.x, row.geometry.y) == (36.94123, 50.29112)
+    assert gdf.attrs["skipped"] == [] and gdf.attrs["files"] == 5
+    assert gdf["front"].isna().sum() == 5  # the Odesa strike of each report
+
+
+def test_load_empty_and_missing_dir(tmp_path):
+    for d in (tmp_path, tmp_path / "missing"):
+        gdf = ev.load(d)
+        assert len(gdf) == 0 and list(gdf.columns) == [*ev.COLUMNS, "geometry"]
+        assert str(gdf["date"].dtype) == "datetime64[ns]" and gdf.crs.to_epsg() == 4326
+        assert ev.load_meta(d) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"type": "FeatureCollection", "features": [{"type": "Fea',  # truncated
+        b"\xff\xfe not utf-8",
+        b"[1, 2, 3]",
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        b'{"type": "Point", "coordinates": [500, 50]}, '
+        b'"properties": {"id": "a", "date": "2024-01-01"}}]}',
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        b'{"type": "Point", "coordinates": [36, 50]}, '
+        b'"properties": {"id": "a", "date": "yesterday"}}]}',
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        b'{"type": "Point", "coordinates": [36, 50]}, '
+        b'"properties": {"id": "a", "date": "20240101"}}]}',
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        b'{"type": "Point", "coordinates": [36, 50]}, '
+        b'"properties": {"id": "a", "date": "2024-01-01", "place": 7}}]}',
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, '
+        b'"properties": {"id": "a", "date": "2024-01-01"}}]}',
+    ],
+)
+def test_malformed_store_file_is_skipped_not_fatal(tmp_path, content):
+    write_store(tmp_path, [make_report()])
+    (tmp_path / "2024-06-01_dayseries.geojson").write_bytes(content)
+    gdf = ev.load(tmp_path)
+    assert len(gdf) == 5
+    assert [name for name, _ in gdf.attrs["skipped"]] == ["2024-06-01_dayseries.geojson"]
+    assert [m["file"] for m in ev.load_meta(tmp_path)] == ["2024-05-24_dayseries.geojson"]
+    with pytest.raises(StoreError, match=r"2024-06-01_dayseries\.geojson"):
+        ev.load(tmp_path, strict=True)
+
+
+def test_load_ignores_temp_and_other_files(tmp_path):
+    write_store(tmp_path, [make_report()])
+    (tmp_path / ".2024-05-25_dayseries.geojson.abc.tmp").write_text('{"type": "Feat')
+    (tmp_path / ".hidden.geojson").write_text("{")
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "sub.geojson").mkdir()
+    gdf = ev.load(tmp_path, strict=True)
+    assert len(gdf) == 5 and gdf.attrs["skipped"] == []
+
+
+def test_a_copied_store_file_does_not_double_events(tmp_path):
+    (p,) = write_store(tmp_path, [make_report()])
+    (tmp_path / "2024-05-24_dayseries (copy).geojson").write_bytes(p.read_bytes())
+    gdf = ev.load(tmp_path, strict=True)
+    assert len(gdf) == 5 and gdf["id"].is_unique
+
+
+def test_load_cache_sees_changes_and_returns_copies(tmp_path):
+    write_store(tmp_path, [make_report()])
+    a = ev.load(tmp_path)
+    a.loc[0, "place"] = "Vovchansk"
+    a["front"] = None  # mutating a result must not poison the cache
+    b = ev.load(tmp_path)
+    assert b["front"].notna().sum() == 4
+    write_store(tmp_path, [make_report(dt.date(2024, 5, 26), title="Next day")])
+    assert len(ev.load(tmp_path)) == 10
+    os.unlink(tmp_path / "2024-05-24_dayseries.geojson")
+    c = ev.load(tmp_path)
+    assert len(c) == 5 and set(c["date"].dt.day) == {26}
+
+
+def test_unknown_category_values_are_kept(tmp_path):
+    r = make_report()
+    feats = ev.build_events(r, make_resolved(), keep_text=False)
+    feats[0]["properties"]["kind"] = "encirclement"  # a value a newer writer might add
+    ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, [], feats, False))
+    gdf = ev.load(tmp_path, strict=True)
+    assert (gdf["kind"] == "encirclement").sum() == 1 and gdf["kind"].notna().all()
+
+
+def test_load_meta(tmp_path):
+    write_store(tmp_path)
+    meta = ev.load_meta(tmp_path)
+    assert [m["report"]["date"] for m in meta] == sorted(m["report"]["date"] for m in meta)
+    assert len(meta) == 5
+    first = meta[0]
+    assert first["file"] == "2022-03-01_isw.geojson"
+    assert [f["name"] for f in first["fronts"]] == ["Kharkiv", "Donetsk"]
+    assert [u["mention"] for u in first["unresolved"]] == ["Novoselivka", "Zzyzx"]
+    assert first["counts"]["events"] == 5
+
+
+def test_load_is_fast_for_a_year_of_reports(tmp_path):
+    """Not a benchmark (see bench/): a generous bound that catches per-row slowness."""
+    resolved = make_resolved() * 12  # same places, new offsets below
+    for i, rm in enumerate(resolved):
+        resolved[i] = ResolvedMention(_m(rm.mention.text, i * 10), rm.front, rm.section,
+                                      rm.resolution)  # fmt: skip
+    start = dt.date(2022, 2, 24)
+    for d in range(300):
+        r = make_report(start + dt.timedelta(days=d), "isw", f"Assessment {d}")
+        feats = ev.build_events(r, resolved, False)
+        ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, resolved, feats, False))
+    ev.clear_cache()
+    t0 = time.perf_counter()
+    gdf = ev.load(tmp_path)
+    cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ev.load(tmp_path)
+    warm = time.perf_counter() - t0
+    assert len(gdf) == 300 * 60
+    assert cold < 5 and warm < 0.5, (cold, warm)
+
+
+# ---------------------------------------------------------------- crash safety
+
+
+DRIVER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    sys.path.insert(0, {tests!r})
+    from test_events import make_report, make_resolved
+    from geo import events as ev
+    out = sys.argv[1]
+    print("ready", flush=True)
+    i = 0
+    while True:
+        r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=i % 40), "isw", f"T{{i}}")
+        rms = make_resolved() * 40
+        feats = ev.build_events(r, rms, True)
+        ev.write_report_events(out, r, feats, ev.build_meta(r, rms, feats, True))
+        i += 1
+    """
+)
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGINT"])
+def test_killed_writer_leaves_only_complete_files(tmp_path, sig):
+    import signal
+
+    store = tmp_path / "events"
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER.format(tests=os.path.dirname(__file__)))
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout.readline().strip() == b"ready"
+    deadline = time.monotonic() + 20
+    while len(list(store.glob("*.geojson"))) < 10 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(getattr(signal, sig))
+    proc.wait(timeout=20)
+    files = list(store.glob("*.geojson"))
+    assert len(files) >= 10
+    for f in files:
+        if not f.name.startswith("."):
+            json.loads(f.read_text("utf-8"))  # complete JSON, or this raises
+    gdf = ev.load(store, strict=True)
+    assert gdf.attrs["skipped"] == [] and len(gdf) > 0

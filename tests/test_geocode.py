@@ -1,0 +1,253 @@
+"""Front-aware resolution with the real, committed gazetteer (data/places.csv).
+
+Reports are built directly from the dataclasses (names only, grouped the way a
+front report groups them), so these tests do not depend on the parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geo._text import name_key
+from geo.gazetteer import load_gazetteer
+from geo.geocode import dedupe, geocode_name, haversine_km, resolve_report
+from geo.model import Front, Mention, Place, Report, Section
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def _m(name: str, paragraph: int = 0, feature: bool = False) -> Mention:
+    return Mention(
+        text=name, start=0, end=len(name), key=name_key(name), paragraph=paragraph,
+        is_feature=feature,
+    )  # fmt: skip
+
+
+# A day on five fronts, laid out like a real front report: front -> section -> paragraphs.
+# (front, section, [(paragraph, [names...]), ...])
+# fmt: off
+DAY: list[tuple[str, str, list[tuple[int, list[str]]]]] = [
+    ("Kharkiv", "Lyptsi", [(10, ["Kharkiv", "Lyptsi", "Hlyboke", "Kharkiv"])]),
+    ("Kharkiv", "Vovchansk", [(12, ["Kharkiv", "Tykhe", "Vovchansk", "Starytsya", "Tykhe"])]),
+    (
+        "Luhansk",
+        "",
+        [
+            (14, ["Svatove", "Kupyansk", "Berestove", "Stelmakhivka", "Ivanivka", "Kupyansk",
+                  "Ivanivka", "Berestove", "Stelmakhivka", "Petropavlivka", "Kyslivka",
+                  "Druzhelyubivka", "Novovodyane", "Novoyehorivka", "Kovalivka"]),
+            (15, ["Kreminna", "Makiivka", "Nevske", "Torske", "Terny", "Bilohorivka", "Terny",
+                  "Novosadove", "Makiivka"]),
+        ],
+    ),
+    ("Donetsk", "Siversk", [(18, ["Siversk", "Vyimka", "Spirne", "Ivano-Darivka", "Spirne"])]),
+    ("Donetsk", "Chasiv Yar", [(20, ["Chasiv Yar", "Klishchiivka", "Andriivka"])]),
+    (
+        "Donetsk",
+        "Avdiivka",
+        [(22, ["Avdiivka", "Ocheretyne", "Sokil", "Umanske", "Novoselivka Persha", "Kalynove",
+               "Novooleksandrivka", "Prohres", "Novopokrovske", "Netaylove"])],
+    ),
+    (
+        "Donetsk",
+        "Southwest of Donetsk City",
+        [(24, ["Donetsk", "Novomykhailivka", "Donetsk", "Krasnohorivka", "Heorhiivka",
+               "Paraskoviivka", "Kostyantynivka"])],
+    ),
+    ("Zaporizhia", "Zaporizhia-Donetsk Border Area", [(27, ["Staromayorske", "Urozhaine"])]),
+    ("Zaporizhia", "Zaporizhia Line", [(29, ["Robotyne", "Verbove", "Novodanylivka"])]),
+    ("Kherson", "", [(31, ["Krynky", "Krynky"])]),
+]
+# fmt: on
+
+# The correct GeoNames ids (facts, checked against coordinates).
+TRUTH = {
+    ("Kharkiv", "Lyptsi"): "702989", ("Kharkiv", "Hlyboke"): "6724780",
+    ("Kharkiv", "Tykhe"): "8640802", ("Kharkiv", "Vovchansk"): "689304",
+    ("Kharkiv", "Starytsya"): "692838", ("Kharkiv", "Kharkiv"): "706483",
+    ("Luhansk", "Svatove"): "692118", ("Luhansk", "Kupyansk"): "703656",
+    ("Luhansk", "Berestove"): "712411", ("Luhansk", "Stelmakhivka"): "692624",
+    ("Luhansk", "Ivanivka"): "707378", ("Luhansk", "Petropavlivka"): "697421",
+    ("Luhansk", "Kyslivka"): "705753", ("Luhansk", "Druzhelyubivka"): "709578",
+    ("Luhansk", "Novovodyane"): "699036", ("Luhansk", "Novoyehorivka"): "810719",
+    ("Luhansk", "Kovalivka"): "704636", ("Luhansk", "Kreminna"): "704138",
+    ("Luhansk", "Makiivka"): "702318", ("Luhansk", "Nevske"): "697596",
+    ("Luhansk", "Torske"): "691358", ("Luhansk", "Terny"): "691608",
+    ("Luhansk", "Bilohorivka"): "712588", ("Luhansk", "Novosadove"): "809820",
+    ("Donetsk", "Siversk"): "694403", ("Donetsk", "Vyimka"): "9115248",
+    ("Donetsk", "Spirne"): "811544", ("Donetsk", "Ivano-Darivka"): "707473",
+    ("Donetsk", "Chasiv Yar"): "710915", ("Donetsk", "Klishchiivka"): "705666",
+    ("Donetsk", "Andriivka"): "9114136", ("Donetsk", "Avdiivka"): "713122",
+    ("Donetsk", "Ocheretyne"): "698759", ("Donetsk", "Sokil"): "9112925",
+    ("Donetsk", "Umanske"): "690685", ("Donetsk", "Novoselivka Persha"): "699180",
+    ("Donetsk", "Kalynove"): "9112810", ("Donetsk", "Novooleksandrivka"): "9112926",
+    ("Donetsk", "Prohres"): "9112887", ("Donetsk", "Novopokrovske"): "9112921",
+    ("Donetsk", "Netaylove"): "9112918", ("Donetsk", "Donetsk"): "709717",
+    ("Donetsk", "Novomykhailivka"): "699458", ("Donetsk", "Krasnohorivka"): "704393",
+    ("Donetsk", "Heorhiivka"): "708865", ("Donetsk", "Paraskoviivka"): "697995",
+    ("Donetsk", "Kostyantynivka"): "705106", ("Zaporizhia", "Staromayorske"): "692812",
+    ("Zaporizhia", "Urozhaine"): "9114393", ("Zaporizhia", "Robotyne"): "695586",
+    ("Zaporizhia", "Verbove"): "689965", ("Zaporizhia", "Novodanylivka"): "699640",
+    ("Kherson", "Krynky"): "703861",
+}  # fmt: skip
+
+
+def day_report(layout=DAY, other: list[Mention] = ()) -> Report:
+    fronts: dict[str, Front] = {}
+    for front, heading, paragraphs in layout:
+        f = fronts.setdefault(front, Front(name=front))
+        f.sections.append(Section(heading, [_m(n, p) for p, names in paragraphs for n in names]))
+    return Report(
+        date=dt.date(2024, 5, 24), format="dayseries", title="test", text="",
+        fronts=list(fronts.values()), other_mentions=list(other),
+    )  # fmt: skip
+
+
+def _ids(resolved) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for r in resolved:
+        pid = r.resolution.place.place_id.split(":")[1] if r.resolution.place else None
+        out.setdefault((r.front, r.mention.text), set()).add(pid)
+    return out
+
+
+def test_every_place_of_a_front_day_resolves_to_its_id(gaz):
+    got = _ids(resolve_report(day_report(), gaz))
+    wrong = {k: (v, TRUTH[k]) for k, v in got.items() if v != {TRUTH[k]}}
+    assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("front", "name", "right", "wrong"),
+    [
+        ("Luhansk", "Makiivka", "702318", "702320"),
+        ("Donetsk", "Kostyantynivka", "705106", "705104"),
+        ("Luhansk", "Kovalivka", "704636", "704634"),
+        ("Luhansk", "Novoyehorivka", "810719", "699013"),
+    ],
+)
+def test_namesake_is_chosen_by_its_neighbours(gaz, front, name, right, wrong):
+    res = [r for r in resolve_report(day_report(), gaz) if r.mention.text == name]
+    assert res and all(r.resolution.place.place_id == f"geonames:{right}" for r in res)
+    assert all(r.resolution.method.startswith("context") for r in res)
+    # the wrong namesake really is a candidate, so the test means something
+    assert f"geonames:{wrong}" in {p.place_id for p in gaz.lookup(name)}
+
+
+def test_same_name_elsewhere_follows_its_own_context(gaz):
+    # Makiivka next to Donetsk-city suburbs is the city, not the Luhansk village.
+    layout = [("Donetsk", "Donetsk City", [(1, ["Donetsk", "Makiivka", "Yasynuvata"])])]
+    res = resolve_report(day_report(layout), gaz)
+    mak = next(r for r in res if r.mention.text == "Makiivka")
+    assert mak.resolution.place.place_id == "geonames:702320"
+
+
+def test_lone_ambiguous_village_stays_unresolved_with_candidates(gaz):
+    rep = day_report([], other=[_m("Ivanivka", 3)])
+    (r,) = resolve_report(rep, gaz)
+    assert r.resolution.place is None
+    assert r.resolution.method == "ambiguous"
+    assert len(r.resolution.candidates) > 50
+
+
+def test_lone_ambiguous_village_on_a_front_without_context_stays_unresolved(gaz):
+    (r,) = resolve_report(day_report([("Donetsk", "", [(1, ["Andriivka"])])]), gaz)
+    assert r.resolution.place is None and r.resolution.method == "ambiguous"
+    assert all(p.oblast for p in r.resolution.candidates)
+
+
+def test_major_cities_and_unique_names_outside_fronts(gaz):
+    other = [_m("Kharkiv", 40), _m("Kyiv", 41), _m("Toretsk", 42), _m("Zzyzxville", 43)]
+    res = {r.mention.text: r.resolution for r in resolve_report(day_report([], other), gaz)}
+    assert res["Kharkiv"].place.place_id == "geonames:706483"
+    assert res["Kyiv"].place.place_id == "geonames:703448"
+    assert res["Kyiv"].method == "major-city"
+    assert res["Toretsk"].place.oblast == "Donetsk"
+    assert res["Zzyzxville"].place is None and res["Zzyzxville"].method == "unknown"
+
+
+def test_paragraph_context_outside_fronts(gaz):
+    # A strike paragraph naming Nikopol's neighbours: the village follows them.
+    other = [_m("Nikopol", 5), _m("Marhanets", 5), _m("Pokrovske", 5)]
+    res = {r.mention.text: r.resolution for r in resolve_report(day_report([], other), gaz)}
+    assert res["Marhanets"].place.oblast == "Dnipropetrovsk"
+
+
+def test_every_resolution_says_how_and_how_precisely(gaz):
+    for r in resolve_report(day_report(), gaz):
+        res = r.resolution
+        assert res.method
+        if res.place is not None:
+            assert res.place.precision in ("settlement", "feature", "area")
+
+
+def test_resolved_front_mentions_lie_near_each_other(gaz):
+    # spatial coherence: every resolved place is within 60 km of another in its section
+    res = resolve_report(day_report(), gaz)
+    by_sec: dict[tuple, list[Place]] = {}
+    for r in res:
+        if r.resolution.place:
+            by_sec.setdefault((r.front, r.section), []).append(r.resolution.place)
+    for places in by_sec.values():
+        uniq = {p.place_id: p for p in places}.values()
+        for p in uniq:
+            others = [q for q in uniq if q is not p]
+            if others:
+                assert min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in others) < 60
+
+
+def test_unknown_name_goes_to_the_online_fallback(gaz):
+    asked: list[str] = []
+
+    def fake_online(name: str) -> Place | None:
+        asked.append(name)
+        return Place("osm:node:1", name, 48.3, 37.6, "PPL", "Donetsk")
+
+    layout = [("Donetsk", "", [(1, ["Avdiivka", "Zzyzxville", "Ocheretyne"])])]
+    resolved = resolve_report(day_report(layout), gaz, fake_online)
+    res = {r.mention.text: r.resolution for r in resolved}
+    assert asked == ["Zzyzxville"]  # only names the gazetteer lacks go online
+    assert res["Zzyzxville"].method == "online" and res["Zzyzxville"].place.lat == 48.3
+
+
+def test_duplicate_records_count_as_one_place():
+    a = Place("geonames:1", "X", 48.0, 37.0, "PPL", "Donetsk", population=10)
+    b = Place("geonames:2", "X", 48.01, 37.01, "PPL", "Donetsk", population=500)
+    c = Place("geonames:3", "X", 49.0, 37.0, "PPL", "Donetsk")
+    kept = dedupe([a, b, c])
+    assert [p.place_id for p in kept] == ["geonames:2", "geonames:3"]
+
+
+def test_geocode_name_with_front_and_near(gaz):
+    out = geocode_name("Makiivka", front="Luhansk", near=["Kreminna", "Nevske", "Torske"], gaz=gaz)
+    assert out["place_id"] == "geonames:702318"
+    assert out["oblast"] == "Luhansk" and out["method"].startswith("context")
+    assert out["candidates"] == len(gaz.lookup("Makiivka"))
+    assert out["precision"] == "settlement"
+
+
+def test_geocode_name_ambiguous_lists_options(gaz):
+    out = geocode_name("Ivanivka", gaz=gaz)
+    assert out["place_id"] is None and out["method"] == "ambiguous"
+    assert len(out["options"]) == out["candidates"] or len(out["options"]) > 50
+    assert {"place_id", "name", "oblast", "lat", "lon", "population"} <= set(out["options"][0])
+
+
+def test_cli_geocode_prints_json():
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "geocode", "Kostyantynivka", "--front", "Donetsk",
+         "--near", "Paraskoviivka,Novomykhailivka,Krasnohorivka"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["place_id"] == "geonames:705106"
+    assert isinstance(out["lat"], float) and out["candidates"] > 1

@@ -1,0 +1,360 @@
+"""geo.ingest: results, rebuild, uploads, and crash/concurrency safety of the store.
+
+The pipeline tests run the real parser and resolver on fixture reports we
+wrote ourselves (tests/fixtures/events_*.txt, "dayseries" format).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from geo import events as ev
+from geo import ingest, settings
+from geo.errors import FrontlineError
+from geo.ingest import IngestResult, ingest_bytes, ingest_files, ingest_text, rebuild
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DAY1 = FIXTURES / "events_dayseries_2024-05-24.txt"
+DAY2 = FIXTURES / "events_dayseries_2024-05-25.txt"
+BAD = [FIXTURES / "events_bad_binary.txt", FIXTURES / "events_bad_nodate.txt"]
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _pipeline() -> None:
+    """Skip until the parser and the resolver exist (they are built in parallel)."""
+    pytest.importorskip("geo.reports", exc_type=ImportError)
+    pytest.importorskip("geo.geocode", exc_type=ImportError)
+
+
+def _shifted_report(days: int) -> str:
+    """DAY1's text moved ``days`` later: same places, a new date and day number."""
+    date = dt.date(2024, 5, 24) + dt.timedelta(days=days)
+    day = (date - dt.date(2022, 2, 24)).days + 1
+    stamp = f"Day {day} ({date:%B} {date.day}, {date.year})"
+    return DAY1.read_text("utf-8").replace("Day 821 (May 24, 2024)", stamp, 1)
+
+
+def _many_reports(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        p = folder / f"r{i:03d}.txt"
+        p.write_text(_shifted_report(i), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def _cli(*args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", *args], cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- no parser needed
+
+
+def test_summary_lines():
+    ok = IngestResult(
+        path="a.txt", ok=True, date=dt.date(2024, 5, 24), format="dayseries", events=57,
+        unresolved=["Foo", "Bar"], out_file=Path("data/events/2024-05-24_dayseries.geojson"),
+    )  # fmt: skip
+    assert ok.summary_line() == (
+        "2024-05-24 dayseries  events=57 unresolved=2 (Foo, Bar)"
+        " -> data/events/2024-05-24_dayseries.geojson"
+    )
+    bad = IngestResult(path="x/b.txt", ok=False, error="no date found")
+    assert bad.summary_line() == "ERROR x/b.txt: no date found"
+
+
+def test_report_files_skips_index_readme_and_others(tmp_path):
+    (tmp_path / "isw").mkdir()
+    for name in ["isw/isw_2022-02-24.txt", "isw/INDEX.md", "README.md", "SOURCE.md",
+                 "a.md", "b.html", "c.pdf", ".hidden.txt", "sub/d.htm"]:  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in ingest.report_files(tmp_path)]
+    assert found == ["a.md", "b.html", "isw/isw_2022-02-24.txt", "sub/d.htm"]
+
+
+def test_swap_in_replaces_folder_content(tmp_path):
+    target, new = tmp_path / "events", tmp_path / "new"
+    target.mkdir()
+    new.mkdir()
+    (target / "old.geojson").write_text("old")
+    (new / "fresh.geojson").write_text("new")
+    ingest._swap_in(new, target)
+    assert [p.name for p in target.iterdir()] == ["fresh.geojson"]
+    assert [p.name for p in new.iterdir()] == ["old.geojson"]  # left for the caller to delete
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    ingest._swap_in(fresh, tmp_path / "absent")
+    assert (tmp_path / "absent").is_dir()
+
+
+def test_rebuild_refuses_a_wrong_folder_and_keeps_the_store(tmp_path):
+    store = tmp_path / "events"
+    store.mkdir()
+    (store / "2024-05-24_dayseries.geojson").write_text("{}")
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "missing", tmp_path / "empty"):
+        with pytest.raises(FrontlineError):
+            rebuild(folder, store)
+    assert [p.name for p in store.iterdir()] == ["2024-05-24_dayseries.geojson"]
+
+
+def test_ingest_bytes_refuses_oversized_upload(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_REPORT_BYTES", 100)
+    r = ingest_bytes("big.txt", b"x" * 101, tmp_path)
+    assert not r.ok and "limit" in r.error and r.summary_line().startswith("ERROR big.txt:")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_paths_is_a_no_op(tmp_path):
+    assert ingest_files([], tmp_path / "events") == []
+    assert not (tmp_path / "events").exists()
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+def test_ingest_fixture_reports(tmp_path):
+    _pipeline()
+    store = tmp_path / "events"
+    seen: list[IngestResult] = []
+    results = ingest_files([DAY1, *BAD, DAY2], store, on_result=seen.append)
+    assert seen == results
+    assert [r.ok for r in results] == [True, False, False, True]
+    assert all(r.error and r.out_file is None for r in results[1:3])
+    assert [p.name for p in sorted(store.iterdir())] == [
+        "2024-05-24_dayseries.geojson", "2024-05-25_dayseries.geojson"]  # fmt: skip
+    day1 = results[0]
+    assert day1.date == dt.date(2024, 5, 24) and day1.format == "dayseries"
+    assert day1.out_file == store / "2024-05-24_dayseries.geojson"
+    assert day1.summary_line().startswith(f"2024-05-24 dayseries  events={day1.events} ")
+
+    gdf = ev.load(store, strict=True)
+    assert len(gdf) == day1.events + results[3].events and gdf["id"].is_unique
+    d1 = gdf[gdf["date"] == "2024-05-24"]
+    places = set(d1["place"])
+    assert {"Vovchansk", "Lyptsi", "Synkivka", "Robotyne", "Odesa"} <= places
+    by_place = d1.drop_duplicates("place").set_index("place")
+    assert by_place.loc["Vovchansk", "front"] == "Kharkiv"
+    assert by_place.loc["Vovchansk", "initiative"] == "Russia"
+    assert by_place.loc["Robotyne", "front"] == "Zaporizhia"
+    assert by_place.loc["Robotyne", "initiative"] == "Ukraine"
+    assert by_place.loc["Synkivka", "front"] == "Luhansk"
+    odesa = by_place.loc["Odesa"]
+    assert pd_isna(odesa["front"]) and pd_isna(odesa["initiative"])  # outside every front
+    assert (
+        d1["source"] == "Invented Test Headline for the Event Store – Day 821 (May 24, 2024)"
+    ).all()
+    assert set(d1["report_format"]) == {"dayseries"}
+    assert set(d1["report_id"]) == {"2024-05-24_dayseries"}
+    # Every point is in Ukraine's bounding box.
+    assert gdf.geometry.x.between(22, 40.3).all() and gdf.geometry.y.between(44.3, 52.4).all()
+
+    (meta1, _) = ev.load_meta(store)
+    fronts = {f["name"]: (f["initiative"], f["initiative_source"]) for f in meta1["fronts"]}
+    assert fronts["Kharkiv"] == ("Russia", "stated")
+    assert fronts["Zaporizhia"] == ("Ukraine", "stated")
+    assert fronts["Kherson"][0] == "None"
+    assert day1.unresolved == list(dict.fromkeys(u["mention"] for u in meta1["unresolved"]))
+    assert meta1["counts"]["events"] == day1.events
+
+
+def pd_isna(v) -> bool:
+    return v is None or v != v
+
+
+def test_reingest_is_idempotent_and_path_independent(tmp_path):
+    _pipeline()
+    store = tmp_path / "events"
+    (r1,) = ingest_files([DAY1], store)
+    before = r1.out_file.read_bytes()
+    ids = list(ev.load(store)["id"])
+    moved = tmp_path / "elsewhere" / "renamed.md"
+    moved.parent.mkdir()
+    moved.write_bytes(DAY1.read_bytes())
+    (r2,) = ingest_files([moved], store)
+    assert r2.out_file == r1.out_file and r2.out_file.read_bytes() == before
+    assert [p.name for p in store.iterdir()] == [r1.out_file.name]
+    assert list(ev.load(store)["id"]) == ids
+
+
+def test_keep_text_false_stores_facts_only(tmp_path):
+    _pipeline()
+    (r,) = ingest_files([DAY1], tmp_path, keep_text=False)
+    text = r.out_file.read_text("utf-8")
+    assert '"snippet"' not in text and '"evidence"' not in text
+    assert "test sentence" not in text and "Missiles struck" not in text
+    (r,) = ingest_files([DAY1], tmp_path / "own", keep_text=True)
+    assert '"snippet"' in r.out_file.read_text("utf-8")
+
+
+def test_ingest_bytes_and_text_match_ingest_files(tmp_path):
+    _pipeline()
+    (a,) = ingest_files([DAY1], tmp_path / "a")
+    b = ingest_bytes("upload.txt", DAY1.read_bytes(), tmp_path / "b")
+    c = ingest_text(DAY1.read_text("utf-8"), tmp_path / "c", name="pasted")
+    assert b.ok and c.ok and b.path == "upload.txt" and c.path == "pasted"
+    assert a.out_file.read_bytes() == b.out_file.read_bytes() == c.out_file.read_bytes()
+    bad = ingest_bytes("evil/../../name.txt", BAD[0].read_bytes(), tmp_path / "d")
+    assert not bad.ok and bad.path == "evil/../../name.txt"
+    assert not (tmp_path / "d").exists() or list((tmp_path / "d").iterdir()) == []
+
+
+def test_rebuild_regenerates_and_removes_stale_files(tmp_path):
+    _pipeline()
+    reports = tmp_path / "reports"
+    (reports / "sub").mkdir(parents=True)
+    (reports / "a.txt").write_bytes(DAY1.read_bytes())
+    (reports / "sub" / "b.txt").write_bytes(DAY2.read_bytes())
+    (reports / "INDEX.md").write_text("# index of reports\n")
+    (reports / "README.md").write_text("about\n")
+    store = tmp_path / "events"
+    ingest_files([DAY1], store, keep_text=True)
+    (store / "2023-01-01_isw.geojson").write_text("{}")  # its report is gone
+    (store / "README.md").write_text("not an event file: kept")
+    (store / ".2024-05-24_dayseries.geojson.x.tmp").write_text("{")  # a crashed write
+    lines: list[str] = []
+    results = rebuild(reports, store, on_result=lambda r: lines.append(r.summary_line()))
+    assert [r.ok for r in results] == [True, True] and len(lines) == 2
+    assert lines[0].endswith(f"-> {store / '2024-05-24_dayseries.geojson'}")
+    assert sorted(p.name for p in store.iterdir()) == [
+        "2024-05-24_dayseries.geojson", "2024-05-25_dayseries.geojson", "README.md"]  # fmt: skip
+    assert '"snippet"' not in (store / "2024-05-24_dayseries.geojson").read_text("utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # temp folder gone
+    # A folder whose reports all fail leaves the store as it was.
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "x.txt").write_bytes(BAD[1].read_bytes())
+    assert [r.ok for r in rebuild(tmp_path / "junk", store)] == [False]
+    assert len(list(store.iterdir())) == 3
+
+
+def test_cli_ingest_prints_one_line_per_report(tmp_path):
+    _pipeline()
+    store = tmp_path / "events"
+    proc = _cli("ingest", str(DAY1), str(DAY2), "--events-dir", str(store))
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("2024-05-24 dayseries")
+    assert lines[1].startswith("2024-05-25 dayseries")
+    proc = _cli("ingest", str(BAD[1]), "--events-dir", str(store))
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 2 and out.startswith(f"ERROR {BAD[1]}:")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_ingest_leaves_every_file_complete(tmp_path, sig):
+    _pipeline()
+    paths = _many_reports(tmp_path / "reports", 150)
+    store = tmp_path / "events"
+    proc = _cli("ingest", *map(str, paths), "--events-dir", str(store))
+    deadline = time.monotonic() + 120
+    while len(list(store.glob("*.geojson"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+    files = sorted(store.glob("[!.]*.geojson"))
+    assert 5 <= len(files) < 150, "the ingest was not interrupted midway"
+    for f in files:
+        doc = json.loads(f.read_text("utf-8"))
+        assert doc["features"] and doc["frontline"]["counts"]["events"] == len(doc["features"])
+    gdf = ev.load(store, strict=True)
+    assert gdf["date"].nunique() == len(files)
+
+
+def test_two_concurrent_ingests_both_land(tmp_path):
+    _pipeline()
+    paths = _many_reports(tmp_path / "reports", 24)
+    store = tmp_path / "events"
+    a = _cli("ingest", *map(str, paths[0::2]), "--events-dir", str(store))
+    b = _cli("ingest", *map(str, paths[1::2]), "--events-dir", str(store))
+    # The same report from both at once: last writer wins, file stays whole.
+    c = _cli("ingest", str(paths[0]), "--events-dir", str(store))
+    for p in (a, b, c):
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    expected = {(dt.date(2024, 5, 24) + dt.timedelta(days=i)).isoformat() for i in range(24)}
+    names = {p.name for p in store.iterdir()}
+    assert names == {f"{d}_dayseries.geojson" for d in expected}
+    gdf = ev.load(store, strict=True)
+    assert set(gdf["date"].dt.strftime("%Y-%m-%d")) == expected and gdf["id"].is_unique
+
+
+def test_concurrent_writes_without_cli(tmp_path):
+    """Same guarantee at the store level, independent of the parser."""
+    script = tmp_path / "w.py"
+    script.write_text(
+        "import datetime as dt, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_events import make_report, make_resolved\n"
+        "from geo import events as ev\n"
+        "for d in range(int(sys.argv[2]), 60, 2):\n"
+        "    r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=d))\n"
+        "    rms = make_resolved() * 20\n"
+        "    f = ev.build_events(r, rms, True)\n"
+        "    ev.write_report_events(sys.argv[1], r, f, ev.build_meta(r, rms, f, True))\n"
+    )
+    store = tmp_path / "events"
+    procs = [subprocess.Popen([sys.executable, str(script), str(store), s]) for s in "01"]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert len(os.listdir(store)) == 60
+    assert ev.load(store, strict=True)["date"].nunique() == 60
+
+
+def test_online_true_builds_the_nominatim_fallback_lazily():
+    online = pytest.importorskip("geo.online", exc_type=ImportError)
+    assert isinstance(ingest._online_fallback(True), online.NominatimFallback)
+    marker = object()
+    assert ingest._online_fallback(marker) is marker
+    assert ingest._online_fallback(False) is None
+
+
+# ---------------------------------------------------------------- real reports (../shared)
+
+SHARED_REPORTS = settings.SHARED_DIR / "reports"
+UA_BBOX = (22.1, 44.3, 40.3, 52.4)  # lon/lat of Ukraine, generously rounded
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SHARED_REPORTS.is_dir(), reason="no ../shared development materials")
+def test_real_reports_become_facts_only_events(tmp_path):
+    _pipeline()
+    paths = [
+        *sorted((SHARED_REPORTS / "isw").glob("isw_2022-0[3-4]-1*.txt"))[:4],
+        *sorted((SHARED_REPORTS / "dayseries").glob("*.txt")),
+        *sorted((SHARED_REPORTS / "news").glob("*.txt")),
+    ]
+    results = ingest_files(paths, tmp_path, keep_text=False)
+    assert all(r.ok for r in results), [r.summary_line() for r in results]
+    assert all(r.events > 0 for r in results)
+    gdf = ev.load(tmp_path, strict=True)
+    assert len(gdf) == sum(r.events for r in results) and gdf["id"].is_unique
+    for c in ("id", "date", "place", "place_id", "mention", "status", "kind", "precision"):
+        assert gdf[c].notna().all(), c
+    x, y = gdf.geometry.x, gdf.geometry.y
+    in_ua = x.between(UA_BBOX[0], UA_BBOX[2]) & y.between(UA_BBOX[1], UA_BBOX[3])
+    assert (in_ua | gdf["front"].notna()).all()
+    # No sentence of a report reaches the stored files (titles are facts, allowed).
+    for r, path in zip(results, paths, strict=True):
+        stored = r.out_file.read_text("utf-8")
+        title = json.loads(stored)["frontline"]["report"]["title"]
+        lines = [ln.strip() for ln in path.read_text("utf-8").splitlines()]
+        sentences = [
+            ln[:80] for ln in lines if len(ln) > 60 and ln != title and not ln.startswith("http")
+        ]
+        assert sentences and not [s for s in sentences if s in stored]
