@@ -40,7 +40,7 @@ from geo.views import (
     export_filename,
     filter_events,
     nearest_place,
-    place_history,
+    place_timeline,
 )
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
@@ -168,6 +168,12 @@ def _write_url(q: ViewQuery, mode: str) -> None:
 # --------------------------------------------------------------------------- time controls
 
 
+def default_range(dates: list[dt.date], days: int = 30) -> tuple[dt.date, dt.date]:
+    """The dates with data in the last ``days`` calendar days up to the latest one."""
+    start = dates[-1] - dt.timedelta(days=days - 1)
+    return next(d for d in dates if d >= start), dates[-1]
+
+
 def _set_time(day: dt.date | None = None, rng: tuple[dt.date, dt.date] | None = None) -> None:
     """Change the date (or range) from code: the sliders are re-created with it as default.
 
@@ -214,7 +220,7 @@ def _time_controls(dates: list[dt.date]) -> tuple[str, dt.date, dt.date]:
         ss["day"] = dates[-1]
     rng = ss.get("range")
     if not isinstance(rng, tuple) or rng[0] not in dates or rng[1] not in dates:
-        ss["range"] = (dates[max(0, len(dates) - 30)], dates[-1])
+        ss["range"] = default_range(dates)
     cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
     mode = c_mode.radio("View", ["Day", "Range"], key="mode", horizontal=True)
@@ -360,10 +366,13 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
     if not pid:
         st.caption("Pick a place to see every date it was mentioned.")
         return
-    hist = place_history(events, pid)
+    hist = place_timeline(events, pid)
     match = places_all.loc[places_all["place_id"] == pid, "place"]
     name = str(match.iloc[0]) if len(match) else pid
-    st.markdown(f"**{name}**: {len(hist)} mentions, {hist['date'].min()} – {hist['date'].max()}")
+    st.markdown(
+        f"**{name}**: {int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} dates, "
+        f"{hist['date'].min()} – {hist['date'].max()}"
+    )
     st.dataframe(hist, hide_index=True, width="stretch")
 
 
@@ -434,13 +443,13 @@ def main() -> None:
     _leaflet_ready()
     st.title("Frontline")
     st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
-    _upload_panel()
 
     sig = store_signature(EVENTS_DIR)
     events = _events(str(EVENTS_DIR), sig)
     for name, problem in events.attrs.get("skipped", []):
         st.warning(f"Skipped {name}: {problem}")
     if len(events) == 0:
+        _upload_panel()
         st.info(
             f"No events in {EVENTS_DIR}. Add reports in the sidebar, or run "
             "`frontline ingest REPORT...`."
@@ -460,6 +469,7 @@ def main() -> None:
     mode, d_from, d_to = _time_controls(dates)
     q = ViewQuery.of(d_from, d_to, fronts, statuses, kinds)
     overlay, overlay_label = _overlay_controls(d_to)
+    _upload_panel()
 
     view = _view(str(EVENTS_DIR), sig, q)
     data = _map_data(str(EVENTS_DIR), sig, q)

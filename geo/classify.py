@@ -49,7 +49,9 @@ _CONFIRMED = re.compile(
 _KINDS: tuple[tuple[str, re.Pattern], ...] = (
     (
         "withdrawal",
-        re.compile(r"\b(?:withdr[ae]w\w*|withdrawal|retreat\w*|pull(?:ed|ing)?\s+back|abandon\w*)\b", re.I),
+        re.compile(
+            r"\b(?:withdr[ae]w\w*|withdrawal|retreat\w*|pull(?:ed|ing)?\s+back|abandon\w*)\b", re.I
+        ),
     ),
     (
         "advance",

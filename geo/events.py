@@ -10,10 +10,10 @@ the files on load, and cached by their names, mtimes and sizes.
 
 A file looks like this (one feature per line, so the shipped data diffs well)::
 
-    {"type": "FeatureCollection",
-    "frontline": {"report": {...}, "fronts": [...], "unresolved": [...], "counts": {...}},
-    "features": [
-    {"type": "Feature", "id": "...", "geometry": {...}, "properties": {...}},
+    {"type":"FeatureCollection",
+    "frontline":{"report":{...},"fronts":[...],"unresolved":[...],"counts":{...}},
+    "features":[
+    {"type":"Feature","id":"...","geometry":{...},"properties":{...}},
     ...
     ]}
 """
@@ -24,7 +24,6 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import json
 import math
 import os
 import re
@@ -252,12 +251,11 @@ def build_meta(
 
 def dumps_collection(features: list[dict], meta: dict) -> str:
     """The file text: deterministic (same input, same bytes), one feature per line."""
-    dump = lambda o: json.dumps(o, ensure_ascii=False, allow_nan=False)  # noqa: E731
-    body = ",\n".join(dump(f) for f in features)
+    body = b",\n".join(map(orjson.dumps, features)).decode("utf-8")
     sep = "\n" if features else ""
     return (
-        f'{{"type": "FeatureCollection",\n"frontline": {dump(meta)},\n'
-        f'"features": [{sep}{body}{sep}]}}\n'
+        f'{{"type":"FeatureCollection",\n"frontline":{orjson.dumps(meta).decode("utf-8")},\n'
+        f'"features":[{sep}{body}{sep}]}}\n'
     )
 
 

@@ -152,7 +152,7 @@ def _event_rows(events: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _radius(count: np.ndarray) -> np.ndarray:
-    return np.clip(5 + 2.5 * np.sqrt(count - 1), 5, 22).round(1)
+    return np.clip(5 + 1.5 * np.sqrt(count - 1), 5, 16).round(1)
 
 
 @dataclass(frozen=True, slots=True)

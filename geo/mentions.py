@@ -44,22 +44,78 @@ from geo.model import Mention
 # Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
 _JOIN_GAPS = frozenset((" ", "-", "‐", "‑"))
+# A capital letter that starts a word (Latin, Latin-1 accented, Cyrillic).
+_CAP = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ]")
 
 AREA_WORDS = frozenset(
-    "oblast oblasts raion raions rayon rayons krai krais kray republic republics district "
-    "districts region regions governorate okrug hromada hromadas province provinces "
-    "municipality community".split()
+    [
+        "oblast",
+        "oblasts",
+        "raion",
+        "raions",
+        "rayon",
+        "rayons",
+        "krai",
+        "krais",
+        "kray",
+        "republic",
+        "republics",
+        "district",
+        "districts",
+        "region",
+        "regions",
+        "governorate",
+        "okrug",
+        "hromada",
+        "hromadas",
+        "province",
+        "provinces",
+        "municipality",
+        "community",
+    ]
 )
 CITY_WORDS = frozenset(("city",))
 FEATURE_WORDS = frozenset(
-    "river rivers reservoir reservoirs forest forests woods lake lakes microraion microraions "
-    "microdistrict microdistricts island islands canal bay spit estuary channel creek "
-    "stream".split()
+    [
+        "river",
+        "rivers",
+        "reservoir",
+        "reservoirs",
+        "forest",
+        "forests",
+        "woods",
+        "lake",
+        "lakes",
+        "microraion",
+        "microraions",
+        "microdistrict",
+        "microdistricts",
+        "island",
+        "islands",
+        "canal",
+        "bay",
+        "spit",
+        "estuary",
+        "channel",
+        "creek",
+        "stream",
+    ]
 )
 # A settlement name in front of these names something elsewhere (the plant,
 # the regime), not the settlement.
 AFTER_SKIP = frozenset(
-    "nuclear hydroelectric thermal npp hpp tpp chp people's people’s peoples".split()
+    [
+        "nuclear",
+        "hydroelectric",
+        "thermal",
+        "npp",
+        "hpp",
+        "tpp",
+        "chp",
+        "people's",
+        "people’s",
+        "peoples",
+    ]
 )
 
 # Gazetteer spellings that are (almost always) something else in English
@@ -108,7 +164,6 @@ STOPLIST_WORDS = (
     "Likhachev",
     "Prokopenko",
     "Gulevich",
-    "Stanislav",
     "Golubev",
     "Usov",
     "Gladkov",
@@ -242,7 +297,6 @@ STOPLIST_WORDS = (
     "Kavkaz",
     "Leningrad",
     "New York",
-    "Niu York",
     "Novgorod",
     "Guta",
     "Svoboda",
@@ -259,13 +313,14 @@ STOPLIST_WORDS = (
 STOPLIST: frozenset[str] = frozenset(name_key(w) for w in STOPLIST_WORDS)
 
 _NAME = r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?"
-_URLS = re.compile(r"https?://\S+|www\.\S+|\b[\w.-]+\s+dot\s+(?:ru|com|org|ua|net|info|su|io|me)\b")
+_URLS = re.compile(r"(?:https?://|www\.)\S+")
+_DOT_DOMAIN = re.compile(r"[\w.-]+ dot (?:ru|com|org|ua|net|info|su|io|me)\b")
 # Area words are rare, so find them first and look back for the names they qualify
 # (a regex anchored at every capital letter would cost more than the whole matcher).
 _AREA_WORD = re.compile(
-    r"\b(?:(?P<sg>Oblast|Raion|Rayon|Krai|Kray|Republic|District|Region|Governorate|Okrug|"
-    r"Hromada)|(?P<pl>oblasts|raions|rayons|krais|districts|regions|hromadas|republics))\b",
-    re.I,
+    r"(?<![\w])(?:(?P<pl>[Oo]blasts|[Rr]a[iy]ons|[Kk]rais|[Dd]istricts|[Rr]egions|[Hh]romadas|"
+    r"[Rr]epublics)|(?P<sg>[Oo]blast|[Rr]a[iy]on|[Kk]ra[iy]|[Rr]epublic|[Dd]istrict|[Rr]egion|"
+    r"[Gg]overnorate|[Oo]krug|[Hh]romada))(?!\w)"
 )
 _BEFORE_SG = re.compile(rf"{_NAME}(?:[-–/]{_NAME})*\s+$")
 _BEFORE_PL = re.compile(rf"{_NAME}(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|[-–/]){_NAME})*\s+$")
@@ -334,41 +389,40 @@ def find_mentions(
     if hi <= lo:
         return []
     excluded = _Spans(_excluded_spans(text, lo, hi) + list(skip or ()))
-    toks = [(m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
     sents = sentences(text, lo, hi)
     index = gaz.index if hasattr(gaz, "index") else None
     has = index.__contains__ if index is not None else gaz.has_key
     maxw = max(1, int(getattr(gaz, "max_words", 4)))
     out: list[Mention] = []
-    n = len(toks)
-    i = 0
+    free = lo  # first position not yet covered by a mention
     si = 0
-    while i < n:
-        s, e = toks[i]
-        c = text[s]
-        if not c.isupper() or (e - s > 1 and text[s:e].isupper()) or s in excluded:
-            i += 1
+    word = _WORD.match
+    # Only capitalised words can start a name, so we tokenise forward from each.
+    for cm in _CAP.finditer(text, lo, hi):
+        s = cm.start()
+        if s < free:
             continue
-        # The longest run of joinable words starting here.
-        jmax = i
-        while (
-            jmax + 1 < n
-            and jmax - i + 1 < maxw
-            and text[toks[jmax][1] : toks[jmax + 1][0]] in _JOIN_GAPS
-        ):
-            jmax += 1
-        # Later words of a name are capitalised ("Chasiv Yar"), hyphen-joined
-        # ("Rostov-na-Donu") or a feature word ("Serebryanske forest").
-        k = i + 1
-        while k <= jmax and (
-            text[toks[k][0]].isupper()
-            or text[toks[k - 1][1]] != " "
-            or text[toks[k][0] : toks[k][1]].lower() in FEATURE_WORDS
-        ):
-            k += 1
-        jmax = k - 1
+        first = word(text, s, hi)
+        if first is None:
+            continue
+        e = first.end()
+        if (e - s > 1 and text[s:e].isupper()) or s in excluded:
+            continue
+        toks = [(s, e)]
+        # The run of joinable words: one space or a hyphen between them; later
+        # words capitalised ("Chasiv Yar"), hyphen-joined ("Rostov-na-Donu") or
+        # a feature word ("Serebryanske forest").
+        while len(toks) < maxw and e < hi - 1 and text[e] in _JOIN_GAPS:
+            m2 = word(text, e + 1, hi)
+            if m2 is None:
+                break
+            w = m2.group()
+            if not (w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS):
+                break
+            e = m2.end()
+            toks.append((m2.start(), e))
         found = None
-        for j in range(jmax, i - 1, -1):
+        for j in range(len(toks) - 1, -1, -1):
             key = name_key(text[s : toks[j][1]])
             if key in STOPLIST:
                 continue
@@ -376,27 +430,25 @@ def find_mentions(
                 found = (j, key)
                 break
         if found is None:
-            i += 1
             continue
         j, key = found
         end = toks[j][1]
-        nxt = toks[j + 1] if j + 1 < n and text[end : toks[j + 1][0]] == " " else None
-        nxt_word = text[nxt[0] : nxt[1]].lower() if nxt else ""
+        nxt = word(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
+        nxt_word = nxt.group().lower() if nxt else ""
         if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
-            i = j + 1
+            free = end
             continue
         is_feature = _all_features(gaz, key)
         if nxt_word in CITY_WORDS:
-            end = nxt[1]
-            j += 1
+            end = nxt.end()
         elif nxt_word in FEATURE_WORDS:
-            end = nxt[1]
+            end = nxt.end()
             key = name_key(text[s:end])
             is_feature = True
-            j += 1
         elif is_feature is None:  # only admin areas under this name: not a mention
-            i = j + 1
+            free = end
             continue
+        free = end
         while si < len(sents) - 1 and sents[si][1] <= s:
             si += 1
         s0, s1 = sents[si] if sents else (lo, hi)
@@ -414,7 +466,6 @@ def find_mentions(
                 snippet=_snippet(text, s0, s1, s, end),
             )
         )
-        i = j + 1
     return out
 
 

@@ -59,7 +59,7 @@ def read_report(path: str | Path) -> str:
 
 
 def bytes_to_text(data: bytes, path: str | None = None, kind: str = "auto") -> str:
-    """Decode and clean raw report bytes; ``kind`` is ``auto``, ``text``, ``html`` or ``markdown``."""
+    """Decode and clean raw report bytes (``kind``: auto, text, html or markdown)."""
     if not data.strip():
         raise ReportError(path, "empty file")
     text = decode(data, path)
@@ -102,7 +102,8 @@ def decode(data: bytes, path: str | None = None) -> str:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
                 raise ReportError(
-                    path, f"starts with a {enc.upper()} byte-order mark but is not valid {enc}"
+                    path,
+                    f"starts with a {enc.upper()} byte-order mark but is not valid {enc}"
                     f" (byte {exc.start:,})",
                 ) from None
             _refuse_binary_text(text, path)
@@ -153,12 +154,15 @@ def _cp1251_if_clear(data: bytes) -> str | None:
     letters_ok = cyr / len(non_ascii) >= 0.9 and cyr >= 3
     # Real words, not scattered bytes: most Cyrillic letters sit next to another.
     runs = re.findall("[\u0400-\u04ff]{3,}", text)
-    return text if letters_ok and sum(map(len, runs)) >= 0.6 * cyr else None
+    words_ok = len(runs) >= 2 and sum(map(len, runs)) >= 0.8 * cyr
+    return text if letters_ok and words_ok else None
 
 
 # --- markup -----------------------------------------------------------------
 
-_HTML_SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|p|div|br|h[1-6]|li|ul|table)\b", re.I)
+_HTML_SNIFF = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|p|div|br|h[1-6]|li|ul|table)\b", re.I
+)
 _MD_SNIFF = re.compile(r"^(?:#{1,6}\s+\S|\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\s]+\))", re.M)
 
 
@@ -182,9 +186,44 @@ def sniff_markup(text: str) -> str:
 
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul title "
-    "caption".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "title",
+        "caption",
+    ]
 )
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
 

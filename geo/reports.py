@@ -21,9 +21,7 @@ from geo.formats.base import ParseContext, ReportFormat
 from geo.model import Report
 from geo.reading import clean_text, read_report
 
-FORMATS: dict[str, ReportFormat] = {
-    f.name: f for f in (dayseries.FORMAT, isw.FORMAT, news.FORMAT)
-}
+FORMATS: dict[str, ReportFormat] = {f.name: f for f in (dayseries.FORMAT, isw.FORMAT, news.FORMAT)}
 
 
 def detect_format(text: str, path: str | None = None) -> str:

@@ -258,3 +258,28 @@ def export_filename(q: ViewQuery) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", f.lower()).strip("-")
         parts.append(slug or "front")
     return "_".join(parts)[:150] + ".geojson"
+
+
+def place_timeline(events: gpd.GeoDataFrame, place_id: str) -> pd.DataFrame:
+    """A place's history, one row per date and front: what the side panel shows.
+
+    A busy town is named dozens of times a day; one row per mention would
+    bury the dates. Columns: ``date``, ``front``, ``mentions``, ``status`` (the
+    strongest that day: confirmed > claimed > reported), ``kinds``, ``sources``.
+    """
+    cols = ["date", "front", "mentions", "status", "kinds", "sources"]
+    h = place_history(events, place_id)
+    if len(h) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    h = h.assign(
+        rank=h["status"].astype(object).map(_STATUS_RANK).fillna(len(STATUS_ORDER)),
+        kind=h["kind"].astype(object).fillna("").astype(str),
+        source=h["source"].astype(object).fillna("").astype(str),
+    )
+    g = h.groupby(["date", "front"], sort=True)
+    out = g.agg(mentions=("rank", "size"), rank=("rank", "min")).reset_index()
+    out["status"] = [STATUS_ORDER[int(r)] if r < len(STATUS_ORDER) else "" for r in out["rank"]]
+    join = lambda s: ", ".join(sorted({v for v in s if v}))  # noqa: E731
+    out["kinds"] = g["kind"].agg(join).to_numpy()
+    out["sources"] = g["source"].agg(join).to_numpy()
+    return out[cols]

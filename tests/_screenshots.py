@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, StreamlitServer  # noqa: E402
+from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, StreamlitServer
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -45,6 +45,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "docs")
     ap.add_argument("--query", default="", help="URL query for the day view, e.g. ?date=...")
     ap.add_argument("--range-query", default="", help="URL query for the range view")
+    ap.add_argument("--place", default="", help="place_id for the history view (default: click)")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -73,7 +74,11 @@ def main() -> int:
         time.sleep(1.0)
         page.screenshot(path=str(a.out / "screenshot_range.png"))
 
-        page.frame_locator(MAP).locator("path.leaflet-interactive").first.click()
+        if a.place:  # the shared-URL way; clicking is covered by the browser test
+            page.goto(srv.url + (a.range_query or "?") + f"&place={a.place}")
+            _wait_map(page)
+        else:
+            page.frame_locator(MAP).locator("path.leaflet-interactive").last.click()
         page.get_by_test_id("stDataFrame").wait_for(timeout=30_000)
         time.sleep(1.0)
         page.screenshot(path=str(a.out / "screenshot_history.png"))

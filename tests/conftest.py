@@ -35,6 +35,7 @@ XSS_SECTION = "<b onmouseover=alert(3)>River</b> axis"
 
 # (date, format, title, url, fronts[(name, initiative, source)], events[...])
 # event: (place_id, front, section, status, kind[, snippet])
+# fmt: off
 REPORTS: list[tuple] = [
     (
         "2024-05-20", "dayseries", "Day 817 summary", "https://example.org/r/817",
@@ -78,6 +79,7 @@ REPORTS: list[tuple] = [
         ],
     ),
 ]
+# fmt: on
 DATES = sorted({r[0] for r in REPORTS})
 
 

@@ -108,7 +108,9 @@ def test_query_params_restore_the_view(app) -> None:
     assert at.multiselect(key="fronts").value == ["Kharkiv"]  # unknown front dropped
     assert _count(at) == (3, 2)
     assert at.selectbox(key="place").value == "p-vovch"
-    assert any("Vovchansk" in md.value and "2 mentions" in md.value for md in at.markdown)
+    assert any(
+        "Vovchansk" in md.value and "2 mentions on 2 dates" in md.value for md in at.markdown
+    )
 
 
 def test_bad_query_params_are_ignored(app) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 from conftest import XSS_SNIPPET, XSS_TITLE
 
@@ -58,7 +57,9 @@ class Page:
     """A page plus what it saw: requests, dialogs; helpers for the map and the count."""
 
     def __init__(self, browser, base_url: str) -> None:
-        self.ctx = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+        self.ctx = browser.new_context(
+            viewport={"width": 1400, "height": 1800}, accept_downloads=True
+        )
         self.page = self.ctx.new_page()
         self.base = base_url
         self.requests: list[str] = []
@@ -96,9 +97,9 @@ class Page:
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout_s:
             try:
-                ok_heading = heading is None or self.page.get_by_role(
-                    "heading", name=heading
-                ).count() > 0
+                ok_heading = (
+                    heading is None or self.page.get_by_role("heading", name=heading).count() > 0
+                )
                 n = self.count_text()[1]
                 one_map = self.page.locator(MAP).count() == 1  # not mid-swap
                 if (
@@ -251,7 +252,7 @@ def test_click_on_marker_shows_place_history(app_page: Page) -> None:
     page.frame.locator(MARKER).first.click()
     hist = page.page.get_by_test_id("stDataFrame")
     hist.wait_for(timeout=15_000)
-    page.page.get_by_text(re.compile(r"Chasiv Yar.*3 mentions")).wait_for()
+    page.page.get_by_text(re.compile(r"Chasiv Yar.*3 mentions on 3 dates")).wait_for()
     assert _url_params(page)["place"] == ["p-chasiv"]
 
 

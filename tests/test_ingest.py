@@ -358,3 +358,30 @@ def test_real_reports_become_facts_only_events(tmp_path):
             ln[:80] for ln in lines if len(ln) > 60 and ln != title and not ln.startswith("http")
         ]
         assert sentences and not [s for s in sentences if s in stored]
+
+
+def test_missing_file_is_reported_and_others_continue(tmp_path):
+    _pipeline()
+    results = ingest_files([tmp_path / "nope.txt", DAY2], tmp_path / "events")
+    assert [r.ok for r in results] == [False, True]
+    assert "not found" in results[0].error
+
+
+def test_killed_rebuild_leaves_the_old_store_whole(tmp_path):
+    _pipeline()
+    reports = tmp_path / "reports"
+    _many_reports(reports, 150)
+    store = tmp_path / "events"
+    ingest_files([DAY1, DAY2], store)
+    before = {p.name: p.read_bytes() for p in store.iterdir()}
+    proc = _cli("rebuild", str(reports), "--events-dir", str(store))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until the rebuild is writing its files
+        tmps = list(tmp_path.glob(".events.rebuild-*"))
+        if tmps and len(list(tmps[0].glob("*.geojson"))) >= 5:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert {p.name: p.read_bytes() for p in store.iterdir()} == before
+    assert len(ev.load(store, strict=True)) > 0

@@ -17,6 +17,7 @@ from geo.views import (
     front_labels,
     nearest_place,
     place_history,
+    place_timeline,
 )
 
 
@@ -96,7 +97,9 @@ def test_nearest_place_matches_click_within_tolerance(events) -> None:
 
 def test_export_filename_follows_the_view() -> None:
     d = day("2024-05-24")
-    assert export_filename(ViewQuery.of(d, d, ["Donetsk"])) == "frontline_2024-05-24_donetsk.geojson"
+    assert (
+        export_filename(ViewQuery.of(d, d, ["Donetsk"])) == "frontline_2024-05-24_donetsk.geojson"
+    )
     q = ViewQuery.of(day("2024-05-01"), d, ["Kharkiv", NON_FRONT])
     assert export_filename(q) == "frontline_2024-05-01_2024-05-24_kharkiv_no-front.geojson"
     assert export_filename(ViewQuery.of()) == "frontline.geojson"
@@ -113,3 +116,23 @@ def test_trend_counts_per_front_and_initiative(events) -> None:
     kh = ini[ini["front"] == "Kharkiv"].set_index("date")
     assert kh.loc[pd.Timestamp("2024-05-20"), "source"] == "inferred"
     assert kh.loc[pd.Timestamp("2024-05-22"), "source"] == "stated"
+
+
+def test_place_timeline_one_row_per_date_and_front() -> None:
+    rep = [
+        ("2024-06-01", "dayseries", "a", None, [],
+         [("p-kupi", "Luhansk", "", "reported", "attack"),
+          ("p-kupi", "Luhansk", "", "confirmed", "advance"),
+          ("p-kupi", "Kharkiv", "", "claimed", "attack")]),
+        ("2024-06-03", "dayseries", "b", None, [],
+         [("p-kupi", "Luhansk", "", "reported", "strike")]),
+    ]  # fmt: skip
+    t = place_timeline(events_frame(rep), "p-kupi")
+    rows = t.to_dict("records")
+    assert [(r["date"], r["front"], r["mentions"], r["status"]) for r in rows] == [
+        (dt.date(2024, 6, 1), "Kharkiv", 1, "claimed"),
+        (dt.date(2024, 6, 1), "Luhansk", 2, "confirmed"),
+        (dt.date(2024, 6, 3), "Luhansk", 1, "reported"),
+    ]
+    assert rows[1]["kinds"] == "advance, attack" and rows[1]["sources"] == "a"
+    assert len(place_timeline(events_frame(rep), "elsewhere")) == 0

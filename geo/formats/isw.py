@@ -53,8 +53,8 @@ from __future__ import annotations
 import re
 
 from geo._text import name_key
-from geo.dates import file_date, full_dates, month_day, with_year
 from geo.dates import MONTHS as _MONTHS
+from geo.dates import file_date, full_dates, month_day, with_year
 from geo.errors import ReportError
 from geo.formats.base import (
     Block,
@@ -207,7 +207,7 @@ def is_heading(text: str) -> bool:
     s = strip_footnotes(text)
     if not s or len(s) > 260 or s.startswith(("- ", "• ", "· ")):
         return False
-    if s[-1] in ".!?\"”’" or s.endswith(";") or s.endswith("; and"):
+    if s[-1] in '.!?"”’' or s.endswith(";") or s.endswith("; and"):
         return False
     core = heading_core(s)
     return 0 < len(core.split()) <= 16
@@ -287,7 +287,7 @@ class ISW:
                 if is_front_heading(core, mode == "front"):
                     spec, mode = heading_spec(core, ctx.gaz), "front"
                     continue
-                if _NON_FRONT.search(core) or _title_case(core) or mode == "inflections":
+                if _NON_FRONT.search(core) or _title_case(core):
                     spec, mode = None, "other"
                     continue
             if mode == "front" and spec is not None:
@@ -306,7 +306,11 @@ class ISW:
         for name, f in b.fronts.items():
             side, evidence = infer_initiative(paras.get(name, []))
             if side:
-                f.initiative, f.initiative_source, f.initiative_evidence = side, "inferred", evidence
+                f.initiative, f.initiative_source, f.initiative_evidence = (
+                    side,
+                    "inferred",
+                    evidence,
+                )
         return b.report(date=date, format=self.name, title=title, path=ctx.path, source_url=url)
 
     @staticmethod
@@ -316,8 +320,35 @@ class ISW:
 
     @staticmethod
     def _add(b: ReportBuilder, spec: HeadingSpec, blk: Block, paras: dict[str, list[str]]) -> None:
+        """Assign a paragraph's mentions; under a multi-front heading, sentence by sentence.
+
+        A "Southern Axis" paragraph often covers Zaporizhia and Kherson in
+        consecutive sentences, so a sentence whose places agree on one front
+        goes there; the rest follow the paragraph's front.
+        """
         ms = b.mentions(blk)
         front = spec.front_for(zone_votes(ms, b.gaz))
+        if len(spec.fronts) != 1 and ms:
+            by_front: dict[str | None, list] = {}
+            for s0, s1 in sentences(b.text, blk.start, blk.end):
+                sm = [m for m in ms if s0 <= m.start < s1]
+                if not sm:
+                    if front is not None:
+                        paras.setdefault(front, []).append(b.text[s0:s1])
+                    continue
+                votes = zone_votes(sm, b.gaz)
+                if spec.fronts:
+                    votes = {k: v for k, v in votes.items() if k in spec.fronts}
+                f = _majority(votes) or front
+                by_front.setdefault(f, []).extend(sm)
+                if f is not None:
+                    paras.setdefault(f, []).append(b.text[s0:s1])
+            for f, fm in by_front.items():
+                if f is None:
+                    b.other.extend(fm)
+                else:
+                    b.section(f, spec.title).mentions.extend(fm)
+            return
         if front is None:
             b.other.extend(ms)
             return
@@ -358,9 +389,7 @@ def source_url(head: list[str]) -> str | None:
     return None
 
 
-_SLUG_YEAR = re.compile(
-    r"-(?P<mon>[a-z]+)-(?P<day>\d{1,2})-(?P<year>20\d\d)(?:-\d+)?/?$", re.I
-)
+_SLUG_YEAR = re.compile(r"-(?P<mon>[a-z]+)-(?P<day>\d{1,2})-(?P<year>20\d\d)(?:-\d+)?/?$", re.I)
 
 
 def isw_date(text: str, title: str, url: str | None, path: str | None):
@@ -394,7 +423,7 @@ def isw_date(text: str, title: str, url: str | None, path: str | None):
     body = full_dates(text[:200000])
     if body:
         best = None
-        for y in sorted({d.year for _, d in body} | {d.year + 1 for _, d in body}):
+        for y in sorted({d.year + k for _, d in body for k in (-1, 0, 1)}):
             cand = with_year(mon, day, y)
             if cand is None:
                 continue
@@ -430,12 +459,6 @@ _NEGATED = re.compile(
 )
 
 
-_STOPPED = re.compile(
-    r"\b(?:halted|repelled|repulsed|stopped|prevented|denied|thwarted|deterred)\s+(?:\w+\s+){0,2}$",
-    re.I,
-)
-
-
 def infer_initiative(paragraphs: list[str]) -> tuple[str | None, str | None]:
     """``(side, evidence)`` from offensive statements (rule in the module docstring)."""
     counts = {"Russia": 0, "Ukraine": 0}
@@ -450,7 +473,7 @@ def infer_initiative(paragraphs: list[str]) -> tuple[str | None, str | None]:
                 if not actors:
                     continue
                 a = actors[-1]
-                if _NEGATED.search(sent, a.end(), m.start()) or _STOPPED.search(sent, lo, a.start()):
+                if _NEGATED.search(sent, a.end(), m.start()):
                     continue
                 sides.add("Russia" if a.group(1).lower() == "russian" else "Ukraine")
             for side in sides:

@@ -1,0 +1,144 @@
+"""Map benchmark: the app's map of a day, a 30-day range and the whole year, against the naive way.
+
+Frontline's way (what ``app.py`` runs): :func:`geo.views.filter_events`, then
+:func:`geo.mapview.map_data` (per-place aggregation with
+:func:`geo.views.aggregate_places`, popups and labels), then
+:func:`geo.mapview.build_map` rendered to the page's HTML with
+``get_root().render()``.
+
+The naive way, side by side in the same run: the same filtered events, one
+``folium.Marker`` with a ``folium.Popup`` per event, no aggregation, rendered
+the same way.
+
+Targets (issue 7): day < 100 ms, 30-day range < 300 ms; for the range and the
+year at least 10x faster than naive and HTML at least 10x smaller.
+
+Usage: python bench/mapview.py [--events-dir DIR]
+(default data/events, else an ingest of ../shared/reports/isw; without
+either the script says so and exits 0)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from bench._common import event_store, ms, row, timeit
+from geo import events
+from geo.mapview import build_map, map_data, render_html
+from geo.views import ViewQuery, aggregate_places, filter_events
+
+TARGET_MS = {"day": 100, "30 days": 300}
+TARGET_X = 10.0
+
+
+def ours(gdf: gpd.GeoDataFrame, q: ViewQuery) -> dict:
+    """Time the app's path stage by stage (median of 5 each); returns figures and the HTML."""
+    t_filter, view = timeit(lambda: filter_events(gdf, q))
+    t_agg, places = timeit(lambda: aggregate_places(view))
+    t_data, data = timeit(lambda: map_data(view))
+    t_build, page = timeit(lambda: render_html(build_map(view, tiles=True, data=data)[0]))
+    return {
+        "events": len(view),
+        "places": len(places),
+        "filter": t_filter,
+        "aggregate": t_agg,
+        "map_data": t_data,
+        "build": t_build,
+        "total": t_filter + t_data + t_build,
+        "html": page,
+        "view": view,
+    }
+
+
+def naive_html(view: gpd.GeoDataFrame) -> str:
+    """How a user would write it with folium alone: a marker and a popup for every event."""
+    m = folium.Map(location=[48.4, 36.6], zoom_start=7)
+    for r in view.itertuples(index=False):
+        date = pd.Timestamp(r.date).strftime("%Y-%m-%d")
+        text = (
+            f"<b>{html.escape(str(r.place))}</b><br>{date} · {html.escape(str(r.front))}"
+            f"<br>{html.escape(str(r.status))}, {html.escape(str(r.kind))}"
+            f"<br>{html.escape(str(r.source))}"
+        )
+        folium.Marker([r.geometry.y, r.geometry.x], popup=folium.Popup(text, max_width=300)).add_to(
+            m
+        )
+    return m.get_root().render()
+
+
+def naive(view: gpd.GeoDataFrame) -> tuple[float, str]:
+    # Naive renders of a whole year take seconds: fewer repeats there.
+    repeat = 5 if len(view) < 2000 else 1
+    return timeit(lambda: naive_html(view), repeat=repeat)  # type: ignore[return-value]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events-dir", type=Path, help="a store to use instead of the default")
+    a = ap.parse_args(argv)
+    print("== bench/mapview.py: building the map, Frontline vs naive folium ==")
+    if a.events_dir:
+        store, label = a.events_dir, str(a.events_dir)
+    else:
+        found = event_store()
+        if found is None:
+            print("  no events: data/events is empty and ../shared is absent, skipped.")
+            return 0
+        store, label = found
+    t = time.perf_counter()
+    gdf = events.load(store)
+    t_load = time.perf_counter() - t
+    if len(gdf) == 0:
+        print(f"  {store}: no events, skipped.")
+        return 0
+    last = gdf["date"].max().date()
+    first = gdf["date"].min().date()
+    print(f"  store: {label}")
+    print(f"  {len(gdf):,} events, {first} .. {last}; loaded in {ms(t_load)}")
+    views = {
+        "day": ViewQuery.of(last, last),
+        "30 days": ViewQuery.of(last - dt.timedelta(days=29), last),
+        "year": ViewQuery.of(max(first, last - dt.timedelta(days=364)), last),
+    }
+    for name, q in views.items():
+        o = ours(gdf, q)
+        t_naive, page_naive = naive(o["view"])
+        size, size_naive = len(o["html"].encode()), len(page_naive.encode())
+        speed_x = t_naive / o["total"] if o["total"] else float("inf")
+        size_x = size_naive / size if size else float("inf")
+        print(f"\n  {name}: {o['events']:,} events at {o['places']:,} places")
+        row("filter_events", ms(o["filter"]))
+        row("map_data (aggregation + popups)", ms(o["map_data"]))
+        row("  of which aggregate_places", ms(o["aggregate"]))
+        row("build_map + render HTML", ms(o["build"]))
+        target = TARGET_MS.get(name)
+        row(
+            "Frontline total",
+            ms(o["total"]),
+            f"target < {target} ms" if target else "",
+            o["total"] * 1000 < target if target else None,
+        )
+        row("naive total (Marker+Popup per event)", ms(t_naive))
+        checked = name != "day"
+        row("speed-up vs naive", f"{speed_x:.1f}x", "target >= 10x" if checked else "",
+            speed_x >= TARGET_X if checked else None)  # fmt: skip
+        row("HTML size Frontline", f"{size / 1024:.0f} KiB")
+        row("HTML size naive", f"{size_naive / 1024:.0f} KiB")
+        row("HTML naive / Frontline", f"{size_x:.1f}x", "target >= 10x" if checked else "",
+            size_x >= TARGET_X if checked else None)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Finding gazetteer names in text (rules in geo/mentions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo._text import name_key
+from geo.gazetteer import load_gazetteer
+from geo.mentions import STOPLIST, find_mentions
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def _texts(text, gaz):
+    return [m.text for m in find_mentions(text, gaz)]
+
+
+def test_spans_index_the_text(gaz):
+    text = "Attacks continued near Novoselivka Persha, Ivano-Darivka and Chasiv Yar."
+    ms = find_mentions(text, gaz, paragraph=7)
+    assert [m.text for m in ms] == ["Novoselivka Persha", "Ivano-Darivka", "Chasiv Yar"]
+    for m in ms:
+        assert text[m.start : m.end] == m.text
+        assert m.key == name_key(m.text)
+        assert m.paragraph == 7 and m.snippet == text
+        assert not m.is_feature
+
+
+def test_spelling_variants_share_a_key(gaz):
+    a, b = find_mentions("Near Kupyansk.", gaz)[0], find_mentions("Near Kupiansk.", gaz)[0]
+    assert a.key == b.key
+    assert find_mentions("Near Staromayorske.", gaz)[0].key == name_key("Staromaiorske")
+
+
+def test_areas_are_not_mentions(gaz):
+    text = (
+        "Fighting in Kharkiv Oblast, the Polohy district, the Donetsk People's Republic, "
+        "along the Kharkiv-Donetsk Oblast border and in Kherson, Mykolaiv, and Zaporizhia oblasts."
+    )
+    assert _texts(text, gaz) == []
+    assert _texts("Strikes hit Lyptsi, Kharkiv Oblast.", gaz) == ["Lyptsi"]
+
+
+def test_city_suffix_keeps_the_city_key(gaz):
+    [m] = find_mentions("Shelling hit Kharkiv City overnight.", gaz)
+    assert m.text == "Kharkiv City" and m.key == name_key("Kharkiv")
+
+
+def test_features(gaz):
+    ms = find_mentions(
+        "Near the Travyanske Reservoir, the Serebryanske forest, the Kanal Microraion"
+        " and the Dnipro River.",
+        gaz,
+    )
+    assert [m.text for m in ms] == [
+        "Travyanske Reservoir", "Serebryanske forest", "Kanal Microraion", "Dnipro River",
+    ]  # fmt: skip
+    assert all(m.is_feature for m in ms)
+    assert ms[-1].key != name_key("Dnipro")  # the river, never the city
+
+
+def test_stoplist_words_and_acronyms(gaz):
+    text = "Putin met Zelensky in May; Russian and Ukrainian NATO officials spoke about Key issues."
+    assert _texts(text, gaz) == []
+    assert name_key("Putin") in STOPLIST
+
+
+def test_urls_possessives_and_skip_spans(gaz):
+    text = "See https://example.org/Bakhmut and ria dot ru. Kharkiv’s mayor spoke.[12] Siversk"
+    assert _texts(text, gaz) == ["Kharkiv", "Siversk"]
+    sk = find_mentions(text, gaz, skip=[(text.index("Siversk"), len(text))])
+    assert [m.text for m in sk] == ["Kharkiv"]
+
+
+def test_status_and_kind_come_from_the_sentence(gaz):
+    text = (
+        "Russian sources claimed advances near Umanske, but these are unverified. "
+        "Geolocated footage shows Russian forces advanced near Berestove."
+    )
+    a, b = find_mentions(text, gaz)
+    assert (a.status, a.kind) == ("claimed", "advance")
+    assert (b.status, b.kind) == ("confirmed", "advance")
+    assert b.snippet.startswith("Geolocated footage")

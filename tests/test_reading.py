@@ -1,0 +1,94 @@
+"""Reading report files: limits, binary and encoding checks, markup stripping."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from geo import settings
+from geo.errors import ReportError
+from geo.reading import bytes_to_text, html_to_text, markdown_to_text, read_report
+
+
+def _write(tmp_path, name: str, data: bytes):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def test_empty_file_is_refused(tmp_path):
+    p = _write(tmp_path, "empty.txt", b"  \n\n ")
+    with pytest.raises(ReportError, match="empty file") as exc:
+        read_report(p)
+    assert str(p) in str(exc.value)
+
+
+def test_missing_file_is_a_report_error(tmp_path):
+    with pytest.raises(ReportError, match="not found"):
+        read_report(tmp_path / "nope.txt")
+
+
+def test_binary_file_is_refused(tmp_path):
+    p = _write(tmp_path, "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    with pytest.raises(ReportError, match="binary"):
+        read_report(p)
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "MAX_REPORT_BYTES", 1000)
+    p = _write(tmp_path, "big.txt", b"Kyiv. " * 400)
+    with pytest.raises(ReportError, match="limit"):
+        read_report(p)
+
+
+def test_utf8_bom_and_utf16_bom_decode(tmp_path):
+    text = "Headline – Day 1 (May 1, 2024)\nFighting near Chasiv Yar.\n"
+    a = read_report(_write(tmp_path, "a.txt", codecs.BOM_UTF8 + text.encode("utf-8")))
+    b = read_report(_write(tmp_path, "b.txt", text.encode("utf-16")))  # BOM included
+    assert a == b == text
+    assert not a.startswith("\ufeff")
+
+
+def test_cp1251_only_when_clearly_cyrillic(tmp_path):
+    cyr = "Бої тривали біля Часового Яру та Покровська протягом дня.\n".encode("cp1251")
+    assert "Часового" in read_report(_write(tmp_path, "uk.txt", cyr))
+    # Latin text with a few stray high bytes is not "clearly cp1251".
+    junk = "Café near Bakhmut, à la fin, déjà vu.\n".encode("latin-1")
+    with pytest.raises(ReportError, match="not valid UTF-8"):
+        read_report(_write(tmp_path, "bad.txt", junk))
+
+
+def test_html_keeps_blocks_and_drops_scripts():
+    html = (
+        "<html><head><title>T – Day 2 (May 2, 2024)</title><style>.x{}</style></head><body>"
+        "<h2>Donetsk Front – Initiative Russia</h2><p>Attacks near <b>Siversk</b>&nbsp;and"
+        " Spirne.</p><script>var a = 'Kupiansk';</script><ul><li>one</li><li>two</li></ul>"
+        "</body></html>"
+    )
+    text = bytes_to_text(html.encode(), "x.html", kind="html")
+    lines = [ln for ln in text.splitlines() if ln]
+    assert lines[0] == "T – Day 2 (May 2, 2024)"
+    assert "Donetsk Front – Initiative Russia" in lines
+    assert "Attacks near Siversk and Spirne." in lines
+    assert "- one" in lines and "- two" in lines
+    assert "Kupiansk" not in text and ".x{}" not in text
+    assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
+
+
+def test_markdown_is_stripped_but_headings_stay_lines():
+    md = (
+        "# Title – Day 3 (May 3, 2024)\n\n## Kharkiv Front – Initiative Russia\n\n"
+        "**Bold** near [Lyptsi](http://x/y) and *Hlyboke*.\n\n* item one\n"
+    )
+    out = markdown_to_text(md)
+    text = bytes_to_text(md.encode(), "r.md", kind="markdown")
+    assert "Kharkiv Front – Initiative Russia" in text.splitlines()
+    assert "Bold near Lyptsi and Hlyboke." in text.splitlines()
+    assert "- item one" in out
+    assert "#" not in text and "**" not in text and "http" not in text
+
+
+def test_whitespace_is_normalised():
+    text = bytes_to_text("A\u00a0 b\t c\r\n\r\n\r\n\r\nd\u200b e\n".encode())
+    assert text == "A b c\n\nd e\n"
