@@ -139,8 +139,8 @@ FRONTS: dict[str, FrontDef] = {
         _f(
             "Sumy",
             "#F0E442",
-            ["Sumy", "Kursk"],
-            zone_oblasts=["Sumy"],
+            ["Sumy", "Kursk", "Bryansk"],
+            zone_oblasts=["Sumy", "Bryansk"],
             aliases=["Sumy Oblast", "Sumy axis"],
         ),
         _f("Kursk", "#000000", ["Kursk", "Sumy"], zone_oblasts=["Kursk"], aliases=["Kursk Oblast"]),

@@ -24,7 +24,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
@@ -329,10 +329,34 @@ _TEMPLATE = Template(
 )
 
 
+class _Verbatim(Element):
+    """Pre-rendered code added to the page as is.
+
+    branca's ``MacroElement.render`` wraps each macro's output in
+    ``Element(output)``, which compiles that output as a *Jinja template*:
+    slow for a large data array, and report text such as ``{{ ... }}`` would
+    be evaluated on the server. This element prints its text as a variable,
+    so nothing in it is ever parsed by Jinja.
+    """
+
+    _template = Template("{{ this.code }}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+
 class FrontlineLayer(MacroElement):
     """Markers, front labels, reference cities and legend as one script (see module doc)."""
 
     _template = _TEMPLATE
+
+    def render(self, **kwargs) -> None:
+        """Like ``MacroElement.render``, but the output is never re-parsed (see :class:`_Verbatim`)."""
+        figure = self.get_root()
+        module = self._template.module
+        figure.header.add_child(_Verbatim(str(module.header(self, kwargs))), name=self.get_name())
+        figure.script.add_child(_Verbatim(str(module.script(self, kwargs))), name=self.get_name())
 
     def __init__(self, data: MapData, legend: str) -> None:
         super().__init__()

@@ -31,7 +31,7 @@ PLACES: dict[str, tuple[str, float, float]] = {
 
 XSS_TITLE = "<script>alert('title')</script> Night report"
 XSS_SNIPPET = "<img src=x onerror=alert('snippet')> shelling near the bridge"
-XSS_SECTION = "<b onmouseover=alert(3)>River</b> axis"
+XSS_SECTION = "<b onmouseover=alert(3)>River</b> axis {{ 7*7 }}{% raw %}"
 
 # (date, format, title, url, fronts[(name, initiative, source)], events[...])
 # event: (place_id, front, section, status, kind[, snippet])

@@ -79,7 +79,9 @@ def test_report_text_is_escaped(events) -> None:
     pop = {mk[7]: mk for mk in _markers(html)}["p-krynky"][5]
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in pop
     assert "&lt;img src=x onerror=alert(&#x27;snippet&#x27;)&gt;" in pop
-    assert "&lt;b onmouseover=alert(3)&gt;River&lt;/b&gt;" in pop
+    assert "&lt;b onmouseover=alert(3)&gt;River&lt;/b&gt; axis {{ 7*7 }}{% raw %}" in pop
+    # Report text is data, never a template: nothing in it is evaluated.
+    assert "{{ 7*7 }}" in html and "axis 49" not in html
 
 
 def test_front_labels_and_legend(events) -> None:
