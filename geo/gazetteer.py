@@ -7,6 +7,7 @@ the CLI pay for it once per process.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import pickle
@@ -170,10 +171,9 @@ def _load_cached(path: str, mtime: int, opath: str, omtime: int) -> Gazetteer:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
     gaz = _build(path, opath)
-    try:
+    # A read-only home is fine: we just parse again next time.
+    with contextlib.suppress(OSError):
         atomic_write_bytes(cached, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only home is fine: we just parse again next time
     return gaz
 
 

@@ -38,7 +38,9 @@ DUPLICATE_KM = 3.0  # same name closer than this: one place recorded twice
 SIGMA_KM = 15.0  # length scale of "close together" on a front
 MAX_ANCHOR_KM = 60.0  # the winner must lie this close to some anchor
 MARGIN = 2.0  # ... and score at least this many times the runner-up
-CITY_NAMESAKE_KM = 25.0  # a village beats a major city namesake only this close to context
+CITY_NAMESAKE_KM = 15.0  # a village beats a major city namesake only this close to its paragraph
+TOWN_POPULATION = 20_000  # a town a report may name as a reference point ("the H20 X-Y highway")
+TOWN_NAMESAKE_KM = 35.0  # ... that is plausible when this close to the paragraph's places
 FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
 LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
@@ -174,9 +176,14 @@ def _anchors(it: _Item, items: list[_Item], levels: tuple[str, ...]) -> list[tup
 
 
 def _choose(
-    cands: list[Place], anchors: list[tuple[Place, float]], key: str = ""
+    cands: list[Place], anchors: list[tuple[Place, float]], key: str = "", local: bool = True
 ) -> tuple[Place | None, str]:
-    """The candidate that clearly fits the anchors best, or ``None``; and why."""
+    """The candidate that clearly fits the anchors best, or ``None``; and why.
+
+    ``local`` says the anchors are the mention's own paragraph: only there may a
+    village beat a major city of the same name (a report that says "Zaporizhia"
+    in a section about Kherson villages still means the city).
+    """
     if not anchors or len(cands) < 2:
         return None, ""
     scored: list[tuple[float, float, Place]] = []
@@ -190,7 +197,7 @@ def _choose(
         return None, ""
     majors = [c for c in cands if is_major(c)]
     if s1 >= MARGIN * s2:
-        if majors and not is_major(best) and d1 > CITY_NAMESAKE_KM:
+        if majors and not is_major(best) and (d1 > CITY_NAMESAKE_KM or not local):
             return None, ""  # "Kyiv" needs strong evidence to be a village
         return best, ""
     # Close call between candidates that both fit: tie-breakers, in order of trust.
@@ -215,6 +222,24 @@ def _raion_test(anchors: list[Place]):
     if not top or raions.count(top) * 3 < 2 * len(anchors):
         return lambda p: False
     return lambda p: p.raion == top
+
+
+def _says_city(m: Mention) -> bool:
+    """"Zaporizhia City", "Mykolaiv city": the writer already said which namesake."""
+    return m.text.rstrip().lower().endswith(" city")
+
+
+def _town_conflict(best: Place, pool: list[Place], para: list[tuple[Place, float]]) -> bool:
+    """A village winner while a town of the same name also fits the paragraph.
+
+    "Kostiantynivka" in a paragraph about Avdiivka and Marinka may be the town
+    on the H20 highway or the village near Marinka; the scores cannot tell a
+    reference point from a place of fighting, so neither is chosen.
+    """
+    if best.population >= TOWN_POPULATION or not para:
+        return False
+    towns = [p for p in pool if p is not best and p.population >= TOWN_POPULATION]
+    return any(min(_km(t, a) for a, _ in para) <= TOWN_NAMESAKE_KM for t in towns)
 
 
 def _is_centre(p: Place, others: list[Place]) -> bool:
@@ -243,10 +268,15 @@ def _context_rounds(items: list[_Item]) -> int:
         for it in items:
             if it.place is not None or len(it.cands) < 2:
                 continue
+            para = _anchors(it, items, ("paragraph",))
             for method, levels in _LADDER:
                 if it.fi < 0 and levels != ("paragraph",):
                     break
-                best, why = _choose(_pool(it), _anchors(it, items, levels), it.mention.key)
+                anchors = para if levels == ("paragraph",) else _anchors(it, items, levels)
+                local = levels == ("paragraph",)
+                best, why = _choose(_pool(it), anchors, it.mention.key, local)
+                if best is not None and _town_conflict(best, it.cands, para):
+                    break
                 if best is not None:
                     decided.append((it, best, f"{method}-{why}" if why else method))
                     break
@@ -289,16 +319,25 @@ def _mutual(items: list[_Item]) -> int:
             scored.append((s, min(d for d, _ in near), c))
         scored.sort(key=lambda t: (-t[0], t[1]))
         (s1, d1, best), (s2, _, _) = scored[0], scored[1]
-        if d1 <= MUTUAL_KM and s1 >= MARGIN * s2 and not any(is_major(c) for c in pool):
-            decided.append((it, best))
+        if d1 <= MUTUAL_KM and s1 >= MARGIN * s2 and not any(is_major(c) for c in it.cands):
+            if not _town_conflict(best, it.cands, anchors):
+                decided.append((it, best))
     for it, p in decided:
         it.place, it.method = p, "context-mutual"
     return len(decided)
 
 
 def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
-    """A single front-oblast candidate must lie near the front's unique anchors, if any."""
-    ref = [o.place for o in items if o.place is not None and o.fi == it.fi and o is not it]
+    """A single front-oblast candidate must lie near the front's unique anchors, if any.
+
+    Only settlements count: a river's or a spit's one point says little about
+    where a front runs.
+    """
+    ref = [
+        o.place for o in items
+        if o.place is not None and o.fi == it.fi and o is not it
+        and o.place.precision == "settlement"
+    ]  # fmt: skip
     if it.fi < 0 or not ref:
         return True
     return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM

@@ -352,7 +352,7 @@ class FrontlineLayer(MacroElement):
     _template = _TEMPLATE
 
     def render(self, **kwargs) -> None:
-        """Like ``MacroElement.render``, but the output is never re-parsed (see :class:`_Verbatim`)."""
+        """``MacroElement.render``, minus the re-parsing (see :class:`_Verbatim`)."""
         figure = self.get_root()
         module = self._template.module
         figure.header.add_child(_Verbatim(str(module.header(self, kwargs))), name=self.get_name())

@@ -75,14 +75,12 @@ _BAD_ALT = re.compile(r"[0-9@/()]|^[A-Z]{2,5}$")
 
 
 def _open_dump(path: Path) -> io.TextIOBase:
+    """Open the plain or gzipped dump; the caller closes it (``with``)."""
     if not path.exists():
         raise GazetteerError(f"{path}: GeoNames dump not found")
-    raw = (
-        gzip.open(path, "rt", encoding="utf-8")
-        if path.suffix == ".gz"
-        else path.open(encoding="utf-8")
-    )
-    return raw
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -122,7 +120,7 @@ def _feature_aliases(code: str, spellings: list[str]) -> list[str]:
     out: list[str] = []
     for s in spellings:
         base = _GENERIC.sub("", s).strip(" -'")
-        if not base or base == s and code in ("DAM", "PS"):
+        if not base or (base == s and code in ("DAM", "PS")):
             continue
         out.extend(f"{base} {w}" for w in words)
         if code == "LK":

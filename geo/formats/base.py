@@ -142,7 +142,7 @@ def zone_votes(ms: list[Mention], gaz) -> dict[str, int]:
     from geo.fronts import zone_front
 
     votes: dict[str, int] = {}
-    for key in {m.key for m in ms if not m.is_feature}:
+    for key in {m.key for m in ms}:  # features too: Kinburn Spit lies in one oblast
         zs = {zone_front(p.oblast, p.raion) for p in gaz.candidates(key)} - {None}
         if len(zs) == 1:
             z = zs.pop()

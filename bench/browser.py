@@ -1,0 +1,257 @@
+"""Browser benchmark: a real ``streamlit run app.py`` in headless Chromium, as a user sees it.
+
+For the real store (data/events, else an ingest of ../shared/reports/isw) and
+a 10-year synthetic store (:func:`bench.scale.make_store`), each with its own
+server: time from server start to ``/_stcore/health``; from navigation to the
+first markers in the map iframe, for the first visitor (the server loads the
+store) and for a second visitor (caches warm); and from a click on the app's
+"Next ▶" button, or an arrow key on the date slider, to the map of the new
+date. "The map of the new date" means: the heading shows the date, one map
+iframe, as many markers as :func:`geo.views.aggregate_places` finds for the
+date, and the markers' popups carry the date (so the old map, with the same
+marker count by chance, does not count).
+
+Targets (issue 7): first markers within 3 s of navigation; a step updates the
+map within 1 s, also with the 10-year store.
+
+Usage: python bench/browser.py [--events-dir DIR] [--steps 5] [--no-synthetic]
+(needs /usr/bin/chromium and Playwright; without them, or without events, the
+script says so and exits 0)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import REPO, event_store, row
+from bench.scale import make_store
+from geo import events
+from geo.views import ViewQuery, aggregate_places, filter_events
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MARKER = "path.leaflet-interactive"  # geo.mapview draws places with L.circleMarker (SVG paths)
+TARGET_FIRST_S = 3.0
+TARGET_STEP_S = 1.0
+TIMEOUT_S = 60.0
+
+# In the map iframe: [markers drawn, does a marker's popup mention DATE].
+_MAP_STATE_JS = """(date) => {
+  const n = document.querySelectorAll('path.leaflet-interactive').length;
+  let hit = false;
+  if (window.L && window.map_div && map_div.eachLayer) {
+    map_div.eachLayer((l) => {
+      if (!hit && l instanceof L.CircleMarker && l.getPopup && l.getPopup()) {
+        hit = String(l.getPopup().getContent()).indexOf(date) >= 0;
+      }
+    });
+  }
+  return [n, hit];
+}"""
+
+
+class Server:
+    """``streamlit run app.py`` on a free port with ``FRONTLINE_EVENTS_DIR`` set."""
+
+    def __init__(self, events_dir: Path, log: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.events_dir, self.log = events_dir, log
+        self.proc: subprocess.Popen | None = None
+        self.health_s = float("nan")
+
+    def __enter__(self) -> Server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTLINE_OVERLAY")}
+        env.update(
+            FRONTLINE_EVENTS_DIR=str(self.events_dir),
+            FRONTLINE_TILES="0",  # tiles need internet; the markers are what we time
+            PYTHONUNBUFFERED="1",
+        )
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        t0 = time.monotonic()
+        with self.log.open("wb") as fh:
+            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=fh)
+        health = f"{self.url}_stcore/health"
+        while time.monotonic() - t0 < TIMEOUT_S:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited:\n{self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as r:
+                    if r.status == 200:
+                        self.health_s = time.monotonic() - t0
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__()
+        raise RuntimeError(f"streamlit not healthy after {TIMEOUT_S:.0f} s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _map_frame(page):
+    frames = [f for f in page.frames if "streamlit_folium" in f.url]
+    return frames[0] if len(frames) == 1 else None
+
+
+def wait_first_markers(page, t0: float) -> float:
+    """Seconds from ``t0`` until the map iframe shows at least one marker."""
+    page.frame_locator(MAP).locator(MARKER).first.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
+    return time.monotonic() - t0
+
+
+def wait_day_map(page, day: dt.date, places: int, t0: float) -> float:
+    """Seconds from ``t0`` until the page shows the map of ``day`` (see module doc)."""
+    want = day.isoformat()
+    heading = page.get_by_role("heading", name=want, exact=True)
+    while time.monotonic() - t0 < TIMEOUT_S:
+        try:
+            if heading.count() and page.locator(MAP).count() == 1:
+                frame = _map_frame(page)
+                if frame is not None:
+                    n, hit = frame.evaluate(_MAP_STATE_JS, want)
+                    if n == places and hit:
+                        return time.monotonic() - t0
+        except Exception:  # the iframe is being replaced: look again
+            pass
+        time.sleep(0.01)
+    raise TimeoutError(f"no map of {want} with {places} markers after {TIMEOUT_S:.0f} s")
+
+
+def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> None:
+    gdf = events.load(store)
+    dates = sorted(gdf["date"].dt.date.unique())
+    n_places = {}
+
+    def places(d: dt.date) -> int:
+        if d not in n_places:
+            n_places[d] = len(aggregate_places(filter_events(gdf, ViewQuery.of(d, d))))
+        return n_places[d]
+
+    print(f"\n  {label}: {len(gdf):,} events, {len(dates):,} dates ({dates[0]} .. {dates[-1]})")
+    with Server(store, log_dir / f"streamlit-{store.name}.log") as srv:
+        row("server start -> /_stcore/health", f"{srv.health_s:.2f} s")
+        visits = []
+        for who in ("first visitor (server loads the store)", "second visitor (warm caches)"):
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1600})
+            page = ctx.new_page()
+            t0 = time.monotonic()
+            page.goto(srv.url)
+            first = wait_first_markers(page, t0)
+            full = wait_day_map(page, dates[-1], places(dates[-1]), t0)
+            row(f"navigation -> first markers, {who}", f"{first:.2f} s",
+                f"target <= {TARGET_FIRST_S:.0f} s", first <= TARGET_FIRST_S)  # fmt: skip
+            row("  navigation -> complete map of the last day", f"{full:.2f} s")
+            visits.append(ctx)
+        for ctx in visits[:-1]:
+            ctx.close()
+        ctx = visits[-1]
+        page = ctx.pages[0]
+
+        # Steps: open a few dates before the end, then "Next ▶" day by day.
+        start = dates[max(0, len(dates) - 1 - steps)]
+        t0 = time.monotonic()
+        page.goto(f"{srv.url}?date={start.isoformat()}")
+        wait_day_map(page, start, places(start), t0)
+        times = []
+        i = dates.index(start)
+        for _ in range(steps):
+            i = min(i + 1, len(dates) - 1)
+            t0 = time.monotonic()
+            page.get_by_role("button", name="Next ▶").click()
+            times.append(wait_day_map(page, dates[i], places(dates[i]), t0))
+        # One step with the slider itself: arrow key on its thumb (as tests/test_e2e.py).
+        thumb = page.get_by_role("slider").first
+        thumb.focus()
+        t0 = time.monotonic()
+        thumb.press("ArrowLeft")
+        t_slider = wait_day_map(page, dates[i - 1], places(dates[i - 1]), t0)
+        ctx.close()
+    med, worst = statistics.median(times), max(times)
+    row(f"'Next ▶' -> updated map, median of {len(times)}", f"{med:.2f} s",
+        f"target <= {TARGET_STEP_S:.0f} s", med <= TARGET_STEP_S)  # fmt: skip
+    row("'Next ▶' -> updated map, slowest", f"{worst:.2f} s")
+    row("slider arrow key -> updated map", f"{t_slider:.2f} s",
+        f"target <= {TARGET_STEP_S:.0f} s", t_slider <= TARGET_STEP_S)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events-dir", type=Path, help="a store to use instead of the default")
+    ap.add_argument("--steps", type=int, default=5, help="'Next' clicks to time")
+    ap.add_argument("--years", type=int, default=10, help="synthetic store size")
+    ap.add_argument("--no-synthetic", action="store_true", help="only the real store")
+    a = ap.parse_args(argv)
+    print("== bench/browser.py: streamlit + headless Chromium ==")
+    if not Path(CHROMIUM).exists():
+        print(f"  {CHROMIUM} not installed, skipped.")
+        return 0
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("  playwright is not installed, skipped.")
+        return 0
+    if a.events_dir:
+        store, label = a.events_dir, str(a.events_dir)
+    else:
+        found = event_store()
+        if found is None:
+            print("  no events: data/events is empty and ../shared is absent, skipped.")
+            return 0
+        store, label = found
+    tmp = Path(tempfile.mkdtemp(prefix="frontline-browser-"))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                bench_store(browser, store, label, a.steps, tmp)
+                if not a.no_synthetic:
+                    synth = tmp / f"{a.years}y"
+                    t = time.perf_counter()
+                    n = make_store(store, synth, a.years)
+                    print(f"\n  (wrote a {a.years}-year store, {n:,} events, "
+                          f"in {time.perf_counter() - t:.1f} s)")  # fmt: skip
+                    bench_store(browser, synth, f"{a.years}-year synthetic store", a.steps, tmp)
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
