@@ -47,7 +47,7 @@ st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
 EVENTS_DIR = Path(os.environ.get("FRONTLINE_EVENTS_DIR", str(settings.EVENTS_DIR)))
 TILES_DEFAULT = os.environ.get("FRONTLINE_TILES", "1").lower() not in ("0", "no", "none", "off")
-PLAY_SECONDS = 1.2
+PLAY_SECONDS = float(os.environ.get("FRONTLINE_PLAY_SECONDS", "1.2"))  # pause per step
 
 
 # --------------------------------------------------------------------------- data (cached)

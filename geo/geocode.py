@@ -40,7 +40,7 @@ MAX_ANCHOR_KM = 60.0  # the winner must lie this close to some anchor
 MARGIN = 2.0  # ... and score at least this many times the runner-up
 CITY_NAMESAKE_KM = 15.0  # a village beats a major city namesake only this close to its paragraph
 TOWN_POPULATION = 20_000  # a town a report may name as a reference point ("the H20 X-Y highway")
-TOWN_NAMESAKE_KM = 35.0  # ... that is plausible when this close to the paragraph's places
+TOWN_NAMESAKE_KM = 50.0  # ... that is plausible when this close to the paragraph's places
 FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
 LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
@@ -61,6 +61,17 @@ def _km(a: Place, b: Place) -> float:
 def is_major(p: Place) -> bool:
     """Capitals of the country and oblasts, and cities of 100k+: what a bare name means."""
     return p.feature_code in MAJOR_CODES or p.population >= MAJOR_POPULATION
+
+
+def city_namesakes(cands: Sequence[Place], key: str) -> list[Place]:
+    """The major cities among ``cands`` that bear the name itself.
+
+    A city matched only through a historical name (Stanislav for
+    Ivano-Frankivsk) does not make a village of that name suspect.
+    """
+    majors = [p for p in cands if is_major(p)]
+    named = [p for p in majors if name_key(p.name) == key]
+    return named if named or not key else []
 
 
 def _rank(p: Place) -> tuple:
@@ -195,14 +206,14 @@ def _choose(
     (s1, d1, best), (s2, _d2, _) = scored[0], scored[1]
     if d1 > MAX_ANCHOR_KM:
         return None, ""
-    majors = [c for c in cands if is_major(c)]
+    majors = city_namesakes(cands, key)
     if s1 >= MARGIN * s2:
         if majors and not is_major(best) and (d1 > CITY_NAMESAKE_KM or not local):
             return None, ""  # "Kyiv" needs strong evidence to be a village
         return best, ""
     # Close call between candidates that both fit: tie-breakers, in order of trust.
     close = [c for s, d, c in scored if s >= s1 / MARGIN and d <= MAX_ANCHOR_KM / 2]
-    if len(close) < 2 or majors:
+    if len(close) < 2 or any(is_major(c) for c in cands):
         return None, ""
     for why, test in (
         ("raion", _raion_test([a for a, _ in anchors])),
@@ -238,8 +249,10 @@ def _town_conflict(best: Place, pool: list[Place], para: list[tuple[Place, float
     """
     if best.population >= TOWN_POPULATION or not para:
         return False
+    # a major city is everyone's reference point ("southwest of Donetsk City")
+    refs = [a for a, _ in para if not is_major(a)]
     towns = [p for p in pool if p is not best and p.population >= TOWN_POPULATION]
-    return any(min(_km(t, a) for a, _ in para) <= TOWN_NAMESAKE_KM for t in towns)
+    return bool(refs) and any(min(_km(t, a) for a in refs) <= TOWN_NAMESAKE_KM for t in towns)
 
 
 def _is_centre(p: Place, others: list[Place]) -> bool:
@@ -258,7 +271,10 @@ _LADDER = (
 
 
 def _pool(it: _Item) -> list[Place]:
-    return it.prior if len(it.prior) >= 2 else it.cands
+    """The front's candidates, plus any major city: it may be named from any front."""
+    if len(it.prior) < 2:
+        return it.cands
+    return it.prior + [p for p in it.cands if is_major(p) and p not in it.prior]
 
 
 def _context_rounds(items: list[_Item]) -> int:
@@ -343,6 +359,11 @@ def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
     return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
 
 
+def _outranked_by_city(p: Place, cands: list[Place], key: str) -> bool:
+    """A village whose name is also a major city's needs context, not just its oblast."""
+    return not is_major(p) and bool(city_namesakes(cands, key))
+
+
 def _lookup_online(online, it: _Item) -> Place | None:
     fn = getattr(online, "lookup", None) or online
     try:
@@ -381,10 +402,15 @@ def resolve_report(report: Report, gaz, online=None) -> list[ResolvedMention]:
 
 
 def _resolve_items(items: list[_Item]) -> None:
-    # 1. unique names: the anchors everything else is judged against
+    # 1. unique names: the anchors everything else is judged against;
+    # "Mykolaiv City" is the city whatever villages share its name
     for it in items:
         if len(it.cands) == 1:
             it.place, it.method = it.cands[0], "unique"
+        elif _says_city(it.mention):
+            majors = city_namesakes(it.cands, it.mention.key)
+            if len(majors) == 1:
+                it.place, it.method = majors[0], "major-city"
     # a one-candidate name far from the rest of its front is more likely a
     # namesake of a place the gazetteer lacks than a jump of 100+ km
     for it in items:
@@ -398,9 +424,14 @@ def _resolve_items(items: list[_Item]) -> None:
         if not single:
             continue
         # the paragraph outranks the oblast list: a front's places spill over its oblasts
-        local, _ = _choose(it.cands, _anchors(it, items, ("paragraph",)), it.mention.key)
+        para = _anchors(it, items, ("paragraph",))
+        local, _ = _choose(it.cands, para, it.mention.key)
+        if local is not None and _town_conflict(local, it.cands, para):
+            continue
         if local is not None and local is not it.prior[0]:
             it.place, it.method = local, "context-paragraph"
+        elif local is None and _outranked_by_city(it.prior[0], it.cands, it.mention.key):
+            continue  # "Mykolaiv" on the Zaporizhia front is still the city (step 4)
         elif _front_anchor_ok(it.prior[0], it, items):
             it.place, it.method = it.prior[0], "front-oblast"
     # 3. spatial context, in rounds: each round's winners are anchors for the next;
@@ -414,12 +445,21 @@ def _resolve_items(items: list[_Item]) -> None:
     for it in items:
         if it.place is not None or len(it.cands) < 2:
             continue
-        majors = [p for p in it.cands if is_major(p)]
+        majors = city_namesakes(it.cands, it.mention.key) or [p for p in it.cands if is_major(p)]
         if len(majors) != 1:
             continue
         city = majors[0]
         ctx = _anchors(it, items, ("paragraph", "section", "front"))
-        if not ctx or min(_km(city, a) for a, _ in ctx) <= MAX_ANCHOR_KM or it.fi < 0:
+
+        def near(p: Place, ctx=ctx) -> bool:
+            return min(_km(p, a) for a, _ in ctx) <= MAX_ANCHOR_KM
+
+        # a city of the front's own oblasts (Mariupol on the Donetsk front) holds
+        # even far from today's places, unless a namesake sits among them
+        if (
+            not ctx or it.fi < 0 or near(city)
+            or (city in it.prior and not any(near(p) for p in it.cands if p is not city))
+        ):  # fmt: skip
             it.place, it.method = city, "major-city"
 
 

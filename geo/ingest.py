@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -174,7 +175,8 @@ def ingest_bytes(
 
     The bytes go through the same reader as files on disk (encoding, HTML
     cleaning, size limit) via a private temporary file; only the suffix of the
-    user's ``name`` is used there, never the name itself.
+    user's ``name`` is used there, sanitised to letters, digits, ``._-`` (so a
+    date in the file name can still serve as the report's date).
     """
     if len(data) > MAX_REPORT_BYTES:
         return IngestResult(
@@ -185,12 +187,15 @@ def ingest_bytes(
     if suffix not in REPORT_SUFFIXES:
         suffix = ".txt"
     with tempfile.TemporaryDirectory(prefix="frontline-upload-") as tmp:
-        path = Path(tmp) / f"report{suffix}"
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(name).stem)[:80].lstrip(".") or "report"
+        path = Path(tmp) / f"{stem}{suffix}"
         path.write_bytes(data)
         result = ingest_files(
             [path], events_dir, fmt=fmt, date=date, online=online, keep_text=keep_text, gaz=gaz
         )[0]
     result.path = name
+    if result.error:
+        result.error = result.error.replace(str(path), name)
     return result
 
 

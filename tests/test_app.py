@@ -182,3 +182,15 @@ def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> No
     errors = " ".join(e.value for e in at.sidebar.error)
     assert "area_20240524.geojson" in errors and "not valid JSON" in errors
     assert _count(at) == (4, 4)  # the map still works
+
+
+def test_play_steps_to_the_last_date_and_stops(app, monkeypatch) -> None:
+    monkeypatch.setenv("FRONTLINE_PLAY_SECONDS", "0.05")
+    at = app()
+    at.button(key="prev").click().run()
+    at.button(key="prev").click().run()
+    assert _heading(at) == "2024-05-21"
+    at.button(key="play").click().run()  # plays 05-22, 05-24, then stops at the end
+    assert _heading(at) == "2024-05-24"
+    assert at.session_state["playing"] is False
+    assert at.button(key="play").label == "▶ Play"
