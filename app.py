@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import uuid
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -33,7 +33,7 @@ from geo.overlay import (
     overlay_dir,
     parse_overlay,
 )
-from geo.trend import initiative_by_date, mentions_per_front
+from geo.trend import initiative_by_date, initiative_spec, mentions_per_front, trend_spec
 from geo.views import (
     NON_FRONT,
     ViewQuery,
@@ -131,18 +131,24 @@ def _restore_from_url(dates, fronts, places) -> None:
     ss["kinds"] = _qp_list("kind", list(KINDS))
     if st.query_params.get("place", "") in places:
         ss["place"] = st.query_params["place"]
+    ss["center"], ss["zoom"] = _url_view()
+
+
+def _url_view() -> tuple[tuple[float, float] | None, int | None]:
+    """Map centre and zoom from the URL, when valid."""
+    center = zoom = None
     try:
         lat, lon = (float(x) for x in st.query_params.get("center", "").split(","))
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            ss["center"] = (lat, lon)
+            center = (lat, lon)
     except ValueError:
         pass
     try:
         z = int(st.query_params.get("zoom", ""))
-        if 2 <= z <= 18:
-            ss["zoom"] = z
+        zoom = z if 2 <= z <= 18 else None
     except ValueError:
         pass
+    return center, zoom
 
 
 def _write_url(q: ViewQuery, mode: str) -> None:
@@ -157,11 +163,12 @@ def _write_url(q: ViewQuery, mode: str) -> None:
             params[key] = ",".join(values)
     if ss.get("place"):
         params["place"] = ss["place"]
-    if ss.get("center"):
-        params["center"] = f"{ss['center'][0]:.4f},{ss['center'][1]:.4f}"
-    if ss.get("zoom"):
-        params["zoom"] = str(ss["zoom"])
-    if params != st.query_params.to_dict():
+    # center/zoom: the map keeps them in the URL itself, in the browser (geo.mapview).
+    current = st.query_params.to_dict()
+    for k in ("center", "zoom"):
+        if k in current:
+            params[k] = current[k]
+    if params != current:
         st.query_params.from_dict(params)
 
 
@@ -215,6 +222,10 @@ def _slider_changed(widget_key: str, state_key: str) -> None:
 
 def _time_controls(dates: list[dt.date]) -> tuple[str, dt.date, dt.date]:
     ss = st.session_state
+    goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
+    if goto in dates:
+        ss["mode"] = "Day"
+        _set_time(day=goto)
     ss.setdefault("mode", "Day")
     if ss.get("day") not in dates:
         ss["day"] = dates[-1]
@@ -331,6 +342,7 @@ def _upload_panel() -> None:
         key="report_upload",
     )
     done: dict = st.session_state.setdefault("_ingested", {})
+    added = None
     for up in ups or []:
         if up.file_id not in done:
             try:
@@ -342,6 +354,8 @@ def _upload_panel() -> None:
                 done[up.file_id] = (False, str(exc), None, 0, [])
             except Exception as exc:  # never a traceback in the app
                 done[up.file_id] = (False, f"{type(exc).__name__}: {exc}", None, 0, [])
+            if done[up.file_id][0]:
+                added = done[up.file_id][2]
         ok, error, date, n, unresolved = done[up.file_id]
         if not ok:
             sb.error(f"{up.name}: {error}")
@@ -349,6 +363,9 @@ def _upload_panel() -> None:
         sb.success(f"{up.name}: {n} events on {date}")
         if unresolved:
             sb.warning("Unresolved names (not on the map): " + ", ".join(unresolved))
+    if added is not None:  # the store changed: redraw with it, on the new report's date
+        st.session_state["_goto_day"] = added
+        st.rerun()
 
 
 def _history_panel(events, places_all: pd.DataFrame) -> None:
@@ -376,53 +393,24 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
     st.dataframe(hist, hide_index=True, width="stretch")
 
 
-def _trend_panel(events, day_from: dt.date, day_to: dt.date) -> None:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _trend_tables(events_dir: str, signature: tuple, q: ViewQuery):
+    ev = _view(events_dir, signature, q)
+    return mentions_per_front(ev), initiative_by_date(ev)
+
+
+def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: dt.date) -> None:
     st.subheader("Activity per front")
-    t = mentions_per_front(events)
     if len(t) == 0:
         st.caption("No events.")
         return
     fronts = sorted(t["front"].unique(), key=lambda f: (f not in CANONICAL, f))
-    scale = alt.Scale(domain=fronts, range=[color(None if f == NON_FRONT else f) for f in fronts])
-    line = (
-        alt.Chart(t)
-        .mark_line(point=len(t) < 200)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("mentions:Q", title="mentions"),
-            color=alt.Color("front:N", scale=scale, legend=alt.Legend(orient="bottom")),
-            tooltip=["date:T", "front:N", "mentions:Q"],
-        )
-    )
-    sel = pd.DataFrame({"start": [pd.Timestamp(day_from)], "end": [pd.Timestamp(day_to)]})
-    band = (
-        alt.Chart(sel).mark_rect(opacity=0.15, color="#555").encode(x="start:T", x2="end:T")
-        if day_from != day_to
-        else alt.Chart(sel).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="start:T")
-    )
-    st.altair_chart((band + line).properties(height=230), width="stretch")
-    ini = initiative_by_date(events)
+    colors = [color(None if f == NON_FRONT else f) for f in fronts]
+    spec = trend_spec(fronts, colors, day_from.isoformat(), day_to.isoformat())
+    st.vega_lite_chart(t, spec, width="stretch")
     if len(ini):
-        side = alt.Scale(domain=["Russia", "Ukraine", "None"], range=["#7a0019", "#00449e", "#bbb"])
-        chart = (
-            alt.Chart(ini)
-            .mark_tick(thickness=3, size=14)
-            .encode(
-                x=alt.X("date:T", title=None),
-                y=alt.Y("front:N", title=None),
-                color=alt.Color(
-                    "initiative:N",
-                    scale=side,
-                    title="initiative",
-                    legend=alt.Legend(orient="bottom"),
-                ),
-                opacity=alt.condition("datum.source == 'inferred'", alt.value(0.45), alt.value(1)),
-                tooltip=["date:T", "front:N", "initiative:N", "source:N"],
-            )
-            .properties(height=28 * ini["front"].nunique() + 20)
-        )
         st.caption("Initiative by report (pale = inferred)")
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(ini, initiative_spec(ini["front"].nunique()), width="stretch")
 
 
 def _footer(tiles: bool, overlay_label: str | None) -> None:
@@ -488,6 +476,7 @@ def main() -> None:
         overlay=overlay,
         overlay_label=overlay_label,
         data=data,
+        view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
     )
     out = st_folium(
         m,
@@ -500,7 +489,9 @@ def main() -> None:
 
     st.download_button(
         "Download this view (GeoJSON)",
-        data=_export(str(EVENTS_DIR), sig, q),
+        # Generated on click only: a month's GeoJSON is not sent with every rerun.
+        data=lambda: _export(str(EVENTS_DIR), sig, q),
+        on_click="ignore",
         file_name=export_filename(q),
         mime="application/geo+json",
         key="download",
@@ -509,8 +500,10 @@ def main() -> None:
     with left:
         _history_panel(events, places_all)
     with right:
-        trend_q = ViewQuery.of(None, None, fronts, statuses, kinds)
-        _trend_panel(_view(str(EVENTS_DIR), sig, trend_q), d_from, d_to)
+        trend, ini = _trend_tables(
+            str(EVENTS_DIR), sig, ViewQuery.of(None, None, fronts, statuses, kinds)
+        )
+        _trend_panel(trend, ini, d_from, d_to)
     _write_url(q, mode)
     _footer(tiles, overlay_label)
 

@@ -49,8 +49,12 @@ def _code_signature(reports: list[Path]) -> str:
     import hashlib
 
     h = hashlib.sha1()
-    code = sorted((REPO / "geo").rglob("*.py")) + [REPO / "data" / "places.csv"]
-    code.append(REPO / "data" / "places_overrides.csv")
+    data = REPO / "data"
+    code = [
+        *sorted((REPO / "geo").rglob("*.py")),
+        data / "places.csv",
+        data / "places_overrides.csv",
+    ]
     for p in [*reports, *code]:
         try:
             st = p.stat()
@@ -87,10 +91,21 @@ def event_store(quiet: bool = False) -> tuple[Path, str] | None:
     results = ingest_files(reports, tmp, keep_text=False)
     if not any(r.ok for r in results):
         return None
+    import shutil
+
     try:
         tmp.rename(cache)
     except OSError:  # another process got there first
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
+    # Stores ingested by older code are stale: drop those not touched for an hour
+    # (a younger one may still be in use by a benchmark running alongside).
+    import time
+
+    for old in cache.parent.glob("frontline-bench-store-*"):
+        try:
+            idle = time.time() - old.stat().st_mtime
+        except OSError:
+            continue
+        if old != cache and "." not in old.name and idle > 3600:
+            shutil.rmtree(old, ignore_errors=True)
     return cache, label

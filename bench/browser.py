@@ -130,7 +130,9 @@ def _map_frame(page):
 
 def wait_first_markers(page, t0: float) -> float:
     """Seconds from ``t0`` until the map iframe shows at least one marker."""
-    page.frame_locator(MAP).locator(MARKER).first.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
+    page.frame_locator(MAP).locator(MARKER).first.wait_for(
+        state="attached", timeout=TIMEOUT_S * 1000
+    )
     return time.monotonic() - t0
 
 
@@ -149,7 +151,14 @@ def wait_day_map(page, day: dt.date, places: int, t0: float) -> float:
         except Exception:  # the iframe is being replaced: look again
             pass
         time.sleep(0.01)
-    raise TimeoutError(f"no map of {want} with {places} markers after {TIMEOUT_S:.0f} s")
+    frame = _map_frame(page)
+    seen = frame.evaluate(_MAP_STATE_JS, want) if frame is not None else "no single map frame"
+    headings = page.locator("h2").all_inner_texts()
+    errors = page.get_by_test_id("stException").all_inner_texts()
+    raise TimeoutError(
+        f"no map of {want} with {places} markers after {TIMEOUT_S:.0f} s; "
+        f"seen [markers, popup has date]={seen}, headings={headings}, errors={errors[:1]}"
+    )
 
 
 def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> None:
@@ -184,9 +193,15 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
 
         # Steps: open a few dates before the end, then "Next ▶" day by day.
         start = dates[max(0, len(dates) - 1 - steps)]
-        t0 = time.monotonic()
-        page.goto(f"{srv.url}?date={start.isoformat()}")
-        wait_day_map(page, start, places(start), t0)
+        for attempt in (1, 2):  # not timed; a page that came up wrong is reloaded once
+            page.goto(f"{srv.url}?date={start.isoformat()}")
+            try:
+                wait_day_map(page, start, places(start), time.monotonic())
+                break
+            except TimeoutError as exc:
+                if attempt == 2:
+                    raise
+                print(f"  (reloading: {exc})")
         times = []
         i = dates.index(start)
         for _ in range(steps):
@@ -238,19 +253,30 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                bench_store(browser, store, label, a.steps, tmp)
+                failed = not _run(bench_store, browser, store, label, a.steps, tmp)
                 if not a.no_synthetic:
                     synth = tmp / f"{a.years}y"
                     t = time.perf_counter()
                     n = make_store(store, synth, a.years)
                     print(f"\n  (wrote a {a.years}-year store, {n:,} events, "
                           f"in {time.perf_counter() - t:.1f} s)")  # fmt: skip
-                    bench_store(browser, synth, f"{a.years}-year synthetic store", a.steps, tmp)
+                    label = f"{a.years}-year synthetic store"
+                    failed |= not _run(bench_store, browser, synth, label, a.steps, tmp)
             finally:
                 browser.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return 1 if failed else 0
+
+
+def _run(fn, *args) -> bool:
+    """Run one store's benchmark; a failure is printed and the next store still runs."""
+    try:
+        fn(*args)
+    except (TimeoutError, RuntimeError) as exc:
+        print(f"  ERROR: {exc}")
+        return False
+    return True
 
 
 if __name__ == "__main__":

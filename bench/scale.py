@@ -5,7 +5,11 @@ loading the store cold (a fresh process, so no in-process cache) and warm,
 one filter, one export, and the process's peak memory (max RSS), each store
 measured in its own subprocess so the figures don't mix.
 
-Usage: python bench/scale.py [--events-dir data/events] [--years 1 5 10] [--keep DIR]
+The real events come from data/events, else from an ingest of
+../shared/reports/isw (see :func:`bench._common.event_store`); without either
+the script says so and exits 0.
+
+Usage: python bench/scale.py [--events-dir DIR] [--years 1 5 10] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ms, row
+from bench._common import event_store, ms, row
 from geo import events
 from geo.views import ViewQuery, filter_events
 
@@ -94,7 +98,7 @@ def bench_store(store: Path, years: int, n_events: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--events-dir", type=Path, default=Path("data/events"))
+    p.add_argument("--events-dir", type=Path, help="real events to resample (default: see doc)")
     p.add_argument("--years", type=int, nargs="+", default=[1, 5, 10])
     p.add_argument("--keep", type=Path, help="write the stores here and keep them")
     p.add_argument(
@@ -105,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         bench_store(Path(a.measure[0]), int(a.measure[1]), int(a.measure[2]))
         return 0
     print("== bench/scale.py: synthetic multi-year stores ==")
+    if a.events_dir is None:
+        found = event_store()
+        if found is None:
+            print("  no events: data/events is empty and ../shared is absent, skipped.")
+            return 0
+        a.events_dir, label = found
+        print(f"  resampling: {label}")
     root = a.keep or Path(tempfile.mkdtemp(prefix="frontline-scale-"))
     try:
         for y in a.years:

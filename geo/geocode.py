@@ -121,6 +121,7 @@ class _Item:
     prior: list[Place]  # candidates in the front's oblasts
     place: Place | None = None
     method: str = ""
+    key: str = ""  # the mention's name key (computed when the parser left it empty)
 
 
 def _items(report: Report, gaz) -> list[_Item]:
@@ -140,10 +141,14 @@ def _items(report: Report, gaz) -> list[_Item]:
             for m in sec.mentions:
                 c = cands(m)
                 prior = [p for p in c if p.oblast in obl] if obl else list(c)
-                items.append(_Item(m, front.name, sec.heading, fi, si, len(items), c, prior))
+                it = _Item(m, front.name, sec.heading, fi, si, len(items), c, prior)
+                it.key = m.key or name_key(m.text)
+                items.append(it)
     for m in report.other_mentions:
         c = cands(m)
-        items.append(_Item(m, None, "", -1, -1, len(items), c, list(c)))
+        it = _Item(m, None, "", -1, -1, len(items), c, list(c))
+        it.key = m.key or name_key(m.text)
+        items.append(it)
     return items
 
 
@@ -167,9 +172,8 @@ def _anchors(it: _Item, items: list[_Item], levels: tuple[str, ...]) -> list[tup
     same reason.
     """
     best: dict[str, tuple[Place, float]] = {}
-    key = it.mention.key
     for other in items:
-        if other is it or other.place is None or other.mention.key == key:
+        if other is it or other.place is None or other.key == it.key:
             continue
         lvl = _level(it, other)
         if lvl not in levels:
@@ -208,8 +212,12 @@ def _choose(
         return None, ""
     majors = city_namesakes(cands, key)
     if s1 >= MARGIN * s2:
-        if majors and not is_major(best) and (d1 > CITY_NAMESAKE_KM or not local):
-            return None, ""  # "Kyiv" needs strong evidence to be a village
+        if majors and not is_major(best):
+            # "Kyiv" needs strong evidence to be a village; an oblast capital's
+            # bare name always means the capital
+            capital = any(c.feature_code in MAJOR_CODES for c in majors)
+            if capital or d1 > CITY_NAMESAKE_KM or not local:
+                return None, ""
         return best, ""
     # Close call between candidates that both fit: tie-breakers, in order of trust.
     close = [c for s, d, c in scored if s >= s1 / MARGIN and d <= MAX_ANCHOR_KM / 2]
@@ -227,7 +235,12 @@ def _choose(
 
 
 def _raion_test(anchors: list[Place]):
-    """The raion that holds two thirds of the context (a front runs through few raions)."""
+    """The raion that holds two thirds of the context (a front runs through few raions).
+
+    Major cities are left out: they are named as reference points ("southwest
+    of Donetsk City"), not as places of the fighting.
+    """
+    anchors = [a for a in anchors if not is_major(a)] or anchors
     raions = [a.raion for a in anchors if a.raion]
     top = max(set(raions), key=raions.count) if raions else ""
     if not top or raions.count(top) * 3 < 2 * len(anchors):
@@ -236,7 +249,7 @@ def _raion_test(anchors: list[Place]):
 
 
 def _says_city(m: Mention) -> bool:
-    """"Zaporizhia City", "Mykolaiv city": the writer already said which namesake."""
+    """A name followed by "City": the writer already said which namesake."""
     return m.text.rstrip().lower().endswith(" city")
 
 
@@ -290,7 +303,7 @@ def _context_rounds(items: list[_Item]) -> int:
                     break
                 anchors = para if levels == ("paragraph",) else _anchors(it, items, levels)
                 local = levels == ("paragraph",)
-                best, why = _choose(_pool(it), anchors, it.mention.key, local)
+                best, why = _choose(_pool(it), anchors, it.key, local)
                 if best is not None and _town_conflict(best, it.cands, para):
                     break
                 if best is not None:
@@ -308,6 +321,11 @@ MUTUAL_MAX_POOL = 8  # a name with more namesakes than this has one near everyth
 MUTUAL_KM = 30.0
 
 
+def _peer_pool(o: _Item) -> list[Place]:
+    """Where an unresolved neighbour may lie; a name a major city bears is the city."""
+    return city_namesakes(o.cands, o.key) or _pool(o)
+
+
 def _mutual(items: list[_Item]) -> int:
     """Ambiguous names of one paragraph that have exactly one way to lie close together.
 
@@ -321,23 +339,25 @@ def _mutual(items: list[_Item]) -> int:
         pool = _pool(it)
         peers = [
             o for o in open_
-            if o is not it and o.mention.key != it.mention.key
-            and _level(it, o) == "paragraph" and len(_pool(o)) <= MUTUAL_MAX_POOL
+            if o is not it and o.key != it.key
+            and _level(it, o) == "paragraph" and len(_peer_pool(o)) <= MUTUAL_MAX_POOL
         ]  # fmt: skip
         if not peers:
             continue
         anchors = _anchors(it, items, ("paragraph",))
         scored = []
         for c in pool:
-            near = [(min(_km(c, q) for q in _pool(o)), 1.0) for o in peers]
+            near = [(min(_km(c, q) for q in _peer_pool(o)), 1.0) for o in peers]
             near += [(_km(c, a), w) for a, w in anchors]
             s = sum(w * math.exp(-d / SIGMA_KM) for d, w in near)
             scored.append((s, min(d for d, _ in near), c))
         scored.sort(key=lambda t: (-t[0], t[1]))
         (s1, d1, best), (s2, _, _) = scored[0], scored[1]
-        if d1 <= MUTUAL_KM and s1 >= MARGIN * s2 and not any(is_major(c) for c in it.cands):
-            if not _town_conflict(best, it.cands, anchors):
-                decided.append((it, best))
+        if (
+            d1 <= MUTUAL_KM and s1 >= MARGIN * s2 and not any(is_major(c) for c in it.cands)
+            and not _town_conflict(best, it.cands, anchors)
+        ):  # fmt: skip
+            decided.append((it, best))
     for it, p in decided:
         it.place, it.method = p, "context-mutual"
     return len(decided)
@@ -357,6 +377,21 @@ def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
     if it.fi < 0 or not ref:
         return True
     return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+
+
+def _lone_centre(it: _Item, items: list[_Item]) -> Place | None:
+    """The one raion (or oblast) centre among the front-oblast candidates, if the
+    front's places give no namesake a claim (none lies within reach of them)."""
+    centres = [
+        p for p in it.prior
+        if p.feature_code in ("PPLA", "PPLA2") and name_key(p.name) == it.key
+    ]  # fmt: skip
+    if len(centres) != 1 or not _front_anchor_ok(centres[0], it, items):
+        return None
+    ctx = [a for a, _ in _anchors(it, items, ("paragraph", "section", "front"))]
+    if any(_km(p, a) <= MAX_ANCHOR_KM for p in it.cands for a in ctx):
+        return None
+    return centres[0]
 
 
 def _outranked_by_city(p: Place, cands: list[Place], key: str) -> bool:
@@ -408,7 +443,7 @@ def _resolve_items(items: list[_Item]) -> None:
         if len(it.cands) == 1:
             it.place, it.method = it.cands[0], "unique"
         elif _says_city(it.mention):
-            majors = city_namesakes(it.cands, it.mention.key)
+            majors = city_namesakes(it.cands, it.key)
             if len(majors) == 1:
                 it.place, it.method = majors[0], "major-city"
     # a one-candidate name far from the rest of its front is more likely a
@@ -425,12 +460,12 @@ def _resolve_items(items: list[_Item]) -> None:
             continue
         # the paragraph outranks the oblast list: a front's places spill over its oblasts
         para = _anchors(it, items, ("paragraph",))
-        local, _ = _choose(it.cands, para, it.mention.key)
+        local, _ = _choose(it.cands, para, it.key)
         if local is not None and _town_conflict(local, it.cands, para):
             continue
         if local is not None and local is not it.prior[0]:
             it.place, it.method = local, "context-paragraph"
-        elif local is None and _outranked_by_city(it.prior[0], it.cands, it.mention.key):
+        elif local is None and _outranked_by_city(it.prior[0], it.cands, it.key):
             continue  # "Mykolaiv" on the Zaporizhia front is still the city (step 4)
         elif _front_anchor_ok(it.prior[0], it, items):
             it.place, it.method = it.prior[0], "front-oblast"
@@ -441,11 +476,18 @@ def _resolve_items(items: list[_Item]) -> None:
         changed += _mutual(items)
         if not changed:
             break
-    # 4. a major city among the candidates, unless the context points elsewhere
+    # 4. a raion centre of the front's oblasts when nothing of the front is near
+    # any namesake ("Hulyaipole" alone on the Zaporizhia front)
+    for it in items:
+        if it.place is None and it.fi >= 0 and len(it.cands) >= 2:
+            centre = _lone_centre(it, items)
+            if centre is not None:
+                it.place, it.method = centre, "front-oblast-centre"
+    # 5. a major city among the candidates, unless the context points elsewhere
     for it in items:
         if it.place is not None or len(it.cands) < 2:
             continue
-        majors = city_namesakes(it.cands, it.mention.key) or [p for p in it.cands if is_major(p)]
+        majors = city_namesakes(it.cands, it.key) or [p for p in it.cands if is_major(p)]
         if len(majors) != 1:
             continue
         city = majors[0]

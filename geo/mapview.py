@@ -161,7 +161,7 @@ class MapData:
 
     places: pd.DataFrame  # aggregate_places() output, same order as markers
     markers: list[list]  # [lat, lon, radius, colour, status, popup_html, tooltip_html, place_id]
-    labels: list[dict]  # [{lat, lon, html, cls}]
+    labels: list[dict]  # [{lat, lon, html}]
 
 
 def map_data(events: gpd.GeoDataFrame) -> MapData:
@@ -323,6 +323,41 @@ _TEMPLATE = Template(
     return d;
   };
   legend.addTo(map);
+  // The map's view lives in the browser, not in Python: pan and zoom never
+  // rerun the app. It is kept (1) in sessionStorage, so a redraw after a date
+  // or filter change keeps the user's view, and (2) in the page URL, so a
+  // copied link opens the same view. Only when running inside the app.
+  var viewKey = {{ this.view_key_json }};
+  if (viewKey) {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem("frontline:view") || "null");
+      if (saved && saved.key === viewKey) {
+        map.setView([saved.lat, saved.lng], saved.zoom, {animate: false});
+      }
+    } catch (e) { /* no storage: start from the default view */ }
+    var syncView = function () {
+      var c = map.getCenter(), z = String(map.getZoom());
+      var center = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
+      try {
+        window.sessionStorage.setItem("frontline:view", JSON.stringify(
+          {key: viewKey, lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
+      } catch (e) { /* ignore */ }
+      try {
+        var w = window.parent;
+        if (!w || w === window) { return; }
+        var u = new URL(w.location.href);
+        if (u.searchParams.get("center") === center && u.searchParams.get("zoom") === z) {
+          return;
+        }
+        u.searchParams.set("center", center);
+        u.searchParams.set("zoom", z);
+        w.history.replaceState(w.history.state, "", u.toString());
+      } catch (e) { /* another origin: the view is just not in the URL */ }
+    };
+    map.on("moveend", syncView);
+    // The app rewrites the URL after each rerun; put the view back within a second.
+    setInterval(syncView, 1000);
+  }
 })();
 {% endmacro %}
 """
@@ -358,8 +393,9 @@ class FrontlineLayer(MacroElement):
         figure.header.add_child(_Verbatim(str(module.header(self, kwargs))), name=self.get_name())
         figure.script.add_child(_Verbatim(str(module.script(self, kwargs))), name=self.get_name())
 
-    def __init__(self, data: MapData, legend: str) -> None:
+    def __init__(self, data: MapData, legend: str, view_key: str | None = None) -> None:
         super().__init__()
+        self.view_key_json = _script_json(view_key)
         self._name = "FrontlineLayer"
         self.markers_json = _script_json(data.markers)
         self.labels_json = _script_json(data.labels)
@@ -377,6 +413,7 @@ def build_map(
     overlay: dict | None = None,
     overlay_label: str | None = None,
     data: MapData | None = None,
+    view_key: str | None = None,
 ) -> tuple[folium.Map, MapData]:
     """The map of ``events`` (already filtered): markers per place, labels, legend.
 
@@ -385,7 +422,9 @@ def build_map(
     ``overlay`` is an occupied-area GeoJSON dict drawn under the markers.
     Leaflet comes from this server (:mod:`geo.assets`); nothing else is loaded.
     ``data`` may be a cached :func:`map_data` result for ``events`` (the app
-    caches it; building the folium objects around it is cheap).
+    caches it; building the folium objects around it is cheap). ``view_key``
+    (the app's session id) turns on keeping the user's pan/zoom across
+    redraws and in the page URL, all in the browser.
     """
     m = folium.Map(
         location=list(center or DEFAULT_CENTER),
@@ -418,7 +457,7 @@ def build_map(
     if data is None:
         data = map_data(events)
     shown = [f for f in pd.unique(data.places["front"]) if f in FRONTS] if len(data.places) else []
-    FrontlineLayer(data, legend_html(shown)).add_to(m)
+    FrontlineLayer(data, legend_html(shown), view_key).add_to(m)
     return m, data
 
 

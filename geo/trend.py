@@ -15,7 +15,7 @@ WEEKLY_AFTER_DAYS = 120  # longer spans are summed per week to stay readable
 
 
 def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Long table ``date, front, mentions``: one row per period and front with events.
+    """Long table ``date, front, mentions``: one row per period and front.
 
     Daily for spans up to :data:`WEEKLY_AFTER_DAYS`, weekly (weeks starting
     Monday) beyond, so a year of data draws as ~52 points per front.
@@ -28,7 +28,15 @@ def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
         dates = dates.dt.to_period("W-SUN").dt.start_time
     front = events["front"].astype(object).where(events["front"].notna(), NON_FRONT)
     df = pd.DataFrame({"date": dates.to_numpy(), "front": front.to_numpy()})
-    out = df.groupby(["date", "front"]).size().rename("mentions").reset_index()
+    counts = df.groupby(["date", "front"]).size().unstack(fill_value=0)
+    # A period with reports but no mention of a front is a real 0; a period
+    # with no reports at all is unknown (NaN), so the chart breaks the line
+    # there instead of drawing a slope across months without data.
+    freq = "W-MON" if span > WEEKLY_AFTER_DAYS else "D"
+    full = pd.date_range(counts.index.min(), counts.index.max(), freq=freq)
+    counts = counts.reindex(full.union(counts.index))
+    out = counts.stack(future_stack=True).rename("mentions").reset_index()
+    out.columns = ["date", "front", "mentions"]
     return out.sort_values(["date", "front"], ignore_index=True)
 
 
@@ -59,3 +67,76 @@ def initiative_by_date(events: gpd.GeoDataFrame) -> pd.DataFrame:
     df["rank"] = (df["source"] != "stated").astype(int)
     df = df.sort_values(["date", "front", "rank"]).drop_duplicates(["date", "front"])
     return df[cols].reset_index(drop=True)
+
+
+SIDE_COLORS = {"Russia": "#7a0019", "Ukraine": "#00449e", "None": "#bbbbbb"}
+
+
+def trend_spec(fronts: list[str], colors: list[str], day_from: str, day_to: str) -> dict:
+    """Vega-Lite spec: mentions per front over time, the chosen day or range marked.
+
+    A plain spec (no Altair) because Altair validates the whole chart against
+    the Vega-Lite schema on every rerun, which took over a second here.
+    """
+    if day_from == day_to:
+        mark = {
+            "data": {"values": [{"start": day_from}]},
+            "mark": {"type": "rule", "color": "#555", "strokeDash": [4, 3]},
+            "encoding": {"x": {"field": "start", "type": "temporal"}},
+        }
+    else:
+        mark = {
+            "data": {"values": [{"start": day_from, "end": day_to}]},
+            "mark": {"type": "rect", "color": "#555", "opacity": 0.15},
+            "encoding": {
+                "x": {"field": "start", "type": "temporal"},
+                "x2": {"field": "end"},
+            },
+        }
+    line = {
+        "mark": {"type": "line", "invalid": None, "point": False},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {"field": "mentions", "type": "quantitative", "title": "mentions"},
+            "color": {
+                "field": "front",
+                "type": "nominal",
+                "scale": {"domain": fronts, "range": colors},
+                "legend": {"orient": "bottom", "title": None},
+            },
+            "tooltip": [
+                {"field": "date", "type": "temporal"},
+                {"field": "front", "type": "nominal"},
+                {"field": "mentions", "type": "quantitative"},
+            ],
+        },
+    }
+    return {"height": 220, "layer": [mark, line]}
+
+
+def initiative_spec(n_fronts: int) -> dict:
+    """Vega-Lite spec: one tick per report and front, coloured by side, pale when inferred."""
+    return {
+        "height": 26 * n_fronts + 10,
+        "mark": {"type": "tick", "thickness": 3, "size": 14},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {"field": "front", "type": "nominal", "title": None},
+            "color": {
+                "field": "initiative",
+                "type": "nominal",
+                "scale": {"domain": list(SIDE_COLORS), "range": list(SIDE_COLORS.values())},
+                "legend": {"orient": "bottom", "title": "initiative"},
+            },
+            "opacity": {
+                "condition": {"test": "datum.source == 'inferred'", "value": 0.45},
+                "value": 1,
+            },
+            "tooltip": [
+                {"field": "date", "type": "temporal"},
+                {"field": "front", "type": "nominal"},
+                {"field": "initiative", "type": "nominal"},
+                {"field": "source", "type": "nominal"},
+            ],
+        },
+    }

@@ -270,3 +270,89 @@ def test_bad_upload_shows_an_error_not_a_traceback(app_page: Page) -> None:
     assert page.page.get_by_test_id("stException").count() == 0
     assert "Traceback" not in page.page.content()
     page.wait_for(4, heading="2024-05-24")  # the map is untouched
+
+
+def test_map_view_is_kept_in_the_url(app_page: Page) -> None:
+    page = app_page
+    page.open("?date=2024-05-24&center=48.6000,37.8000&zoom=9")
+    page.wait_for(4, heading="2024-05-24")
+    assert _map_zoom(page) == 9
+    # Zooming is client-side (no rerun), but the URL follows it.
+    page.frame.locator(".leaflet-control-zoom-in").click()
+    page.page.wait_for_url(re.compile(r"zoom=10"), timeout=10_000)
+    # A redraw (here: a filter, then a day step) keeps the user's view, and so does the URL.
+    _choose_front(page, "Donetsk")
+    page.wait_for(3)
+    page.page.get_by_role("button", name="◀ Prev").click()
+    page.wait_for(0, heading="2024-05-22")  # no Donetsk events that day
+    page.page.get_by_role("button", name="◀ Prev").click()
+    page.wait_for(1, heading="2024-05-21")
+    assert _map_zoom(page) == 10
+    page.page.wait_for_url(re.compile(r"zoom=10"), timeout=10_000)
+    q = _url_params(page)
+    assert q["fronts"] == ["Donetsk"] and q["date"] == ["2024-05-21"]
+    lat, lon = (float(x) for x in q["center"][0].split(","))
+    assert abs(lat - 48.6) < 0.05 and abs(lon - 37.8) < 0.05
+
+
+def _map_zoom(page: Page) -> int:
+    frame = page.page.locator(MAP).element_handle().content_frame()
+    return frame.evaluate("window.map.getZoom()")
+
+
+UPLOAD_REPORT = """Test Upload Bulletin – Day 820 (May 23, 2024)
+
+Summary: a short report written for Frontline's upload test.
+
+Kharkiv Front – Initiative Russia
+
+Vovchansk
+
+Fighting continued in Vovchansk and near Lyptsi, according to this test bulletin.
+"""
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path):
+    """A server of its own: the upload test adds a report to the store."""
+    _require_browser()
+    from conftest import write_store
+
+    with StreamlitServer(write_store(tmp_path / "events")) as srv:
+        yield srv
+
+
+def test_upload_adds_the_report_and_lists_unresolved(browser_, fresh_server, tmp_path) -> None:
+    from geo.ingest import ingest_bytes
+
+    # What the library says about this report, to compare with what the app shows.
+    expected = ingest_bytes("check.txt", UPLOAD_REPORT.encode(), tmp_path / "check")
+    assert expected.ok and expected.date.isoformat() == "2024-05-23"
+    page = Page(browser_, fresh_server.url)
+    try:
+        page.open()
+        page.wait_for(4, heading="2024-05-24")
+        uploader = page.page.get_by_test_id("stFileUploader").filter(has_text="Report files")
+        uploader.locator("input[type=file]").set_input_files(
+            files=[
+                {
+                    "name": "bulletin.txt",
+                    "mimeType": "text/plain",
+                    "buffer": UPLOAD_REPORT.encode(),
+                }
+            ]
+        )
+        # The app jumps to the new report's date and shows its events.
+        page.wait_for(expected.events, heading="2024-05-23", timeout_s=40)
+        ok = page.page.get_by_test_id("stAlertContentSuccess").filter(has_text="bulletin.txt")
+        assert f"{expected.events} events on 2024-05-23" in ok.inner_text()
+        if expected.unresolved:
+            warn = page.page.get_by_test_id("stAlertContentWarning").filter(
+                has_text="Unresolved names"
+            )
+            for name in expected.unresolved:
+                assert name in warn.inner_text()
+        assert (fresh_server.events_dir / "2024-05-23_dayseries.geojson").exists()
+        assert not page.outside_requests() and not page.dialogs
+    finally:
+        page.ctx.close()

@@ -251,3 +251,102 @@ def test_cli_geocode_prints_json():
     out = json.loads(proc.stdout)
     assert out["place_id"] == "geonames:705106"
     assert isinstance(out["lat"], float) and out["candidates"] > 1
+
+
+# --- cases found on the ISW sample (bench/gold/isw_2022-04-27, isw_2022-12-07) ------------
+
+
+def _one(layout, name: str, gaz) -> set[str | None]:
+    res = resolve_report(day_report(layout), gaz)
+    return {
+        r.resolution.place.place_id if r.resolution.place else None
+        for r in res
+        if r.mention.text == name
+    }
+
+
+def test_major_city_of_the_front_holds_far_from_the_other_places(gaz):
+    # Mariupol's section on the Donetsk front, Donetsk City (100 km away) in another
+    layout = [
+        ("Donetsk", "Mariupol", [(1, ["Mariupol", "Mariupol"])]),
+        ("Donetsk", "Donetsk", [(2, ["Donetsk"])]),
+    ]
+    assert _one(layout, "Mariupol", gaz) == {"geonames:701822"}
+
+
+def test_name_followed_by_city_is_the_city(gaz):
+    # a village called Mykolaivka in Donetsk Oblast also answers to "Mykolaiv"
+    city = Mention(text="Mykolaiv City", start=0, end=13, key=name_key("Mykolaiv"), paragraph=1)
+    rep = day_report([("Zaporizhia", "", [(1, ["Nikopol"])])])
+    rep.fronts[0].sections[0].mentions.insert(0, city)
+    (r,) = [x for x in resolve_report(rep, gaz) if x.mention is city]
+    assert r.resolution.place.place_id == "geonames:700569"
+    assert "geonames:700119" in {p.place_id for p in gaz.lookup("Mykolaiv")}
+
+
+def test_village_does_not_beat_a_major_city_on_section_context(gaz):
+    # Kherson villages in one paragraph, "Zaporizhia" in the next: not the Beryslav village
+    layout = [
+        ("Kherson", "", [(1, ["Vysokopillya", "Novovoznesenske", "Novovorontsovka"]),
+                         (2, ["Zaporizhia", "Kherson"])]),
+    ]  # fmt: skip
+    assert _one(layout, "Zaporizhia", gaz) <= {"geonames:687700", None}
+    assert "geonames:687682" in {p.place_id for p in gaz.lookup("Zaporizhia")}
+
+
+def test_town_named_beside_a_village_namesake_stays_unresolved(gaz):
+    # Kostiantynivka (town on the H20) in a paragraph that also names Marinka's villages
+    para = [
+        "Avdiivka",
+        "Donetsk",
+        "Novobakhmutivka",
+        "Marinka",
+        "Novomykhailivka",
+        "Avdiivka",
+        "Vodiane",
+        "Novoselivka",
+        "Avdiivka",
+        "Kostiantynivka",
+        "Donetsk",
+        "Vuhledar",
+    ]
+    layout = [("Donetsk", "Donetsk Oblast", [(1, para)])]
+    assert _one(layout, "Kostiantynivka", gaz) == {None}
+    # major cities do not count as the town's neighbours, so the village still wins
+    # southwest of Donetsk City (see DAY)
+
+
+def test_raion_majority_ignores_reference_cities(gaz):
+    para = ["Avdiivka", "Donetsk", "Marinka", "Novomykhailivka", "Avdiivka", "Vodiane", "Vuhledar"]
+    layout = [("Donetsk", "Donetsk Oblast", [(1, para)])]
+    assert _one(layout, "Vodiane", gaz) == {"geonames:9113128"}
+
+
+def test_historical_name_of_a_city_does_not_block_the_village(gaz):
+    # Stanislav is an old name of Ivano-Frankivsk; on the Kherson front it is the village
+    layout = [("Kherson", "", [(1, ["Kherson", "Kiselivka", "Stanislav"])])]
+    assert _one(layout, "Stanislav", gaz) == {"geonames:692944"}
+
+
+def test_lone_raion_centre_of_the_front(gaz):
+    layout = [("Zaporizhia", "", [(1, ["Hulyaipole"])])]
+    assert _one(layout, "Hulyaipole", gaz) == {"geonames:707898"}
+    # ... but only under its own name: "Slovyansk" is also an old name of Nikopol
+    layout = [("Donetsk", "", [(1, ["Slovyansk"])]), ("Donetsk", "x", [(2, ["Bakhmut"])])]
+    assert _one(layout, "Slovyansk", gaz) == {"geonames:693468"}
+
+
+@pytest.mark.parametrize(
+    ("near", "right"),
+    [(["Bakhmut", "Soledar"], "geonames:688556"), (["Avdiivka", "Opytne"], "geonames:688557")],
+)
+def test_override_alias_yakolivka(gaz, near, right):
+    layout = [("Donetsk", "", [(1, [*near, "Yakolivka"])])]
+    assert _one(layout, "Yakolivka", gaz) == {right}
+
+
+def test_capital_name_is_never_a_village_by_context(gaz):
+    # a village Kyiv lies next to a Bohdanivka in Mykolaiv Oblast; they must not prop each other up
+    layout = [("Sumy", "", [(1, ["Kyiv", "Bohdanivka", "Kyiv", "Sumy", "Kyiv", "Kaniv"])])]
+    assert "geonames:704213" not in _one(layout, "Kyiv", gaz)
+    assert "geonames:704213" in {p.place_id for p in gaz.lookup("Kyiv")}

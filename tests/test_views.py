@@ -112,6 +112,8 @@ def test_trend_counts_per_front_and_initiative(events) -> None:
     assert t["mentions"].sum() == sum(len(r[5]) for r in REPORTS)
     don = t[t["front"] == "Donetsk"].set_index("date")["mentions"]
     assert don[pd.Timestamp("2024-05-24")] == 3
+    assert don[pd.Timestamp("2024-05-22")] == 0  # reports that day, none about Donetsk
+    assert pd.isna(don[pd.Timestamp("2024-05-23")])  # no report at all: unknown, not 0
     ini = initiative_by_date(events)
     kh = ini[ini["front"] == "Kharkiv"].set_index("date")
     assert kh.loc[pd.Timestamp("2024-05-20"), "source"] == "inferred"
