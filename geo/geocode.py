@@ -84,6 +84,9 @@ def _rank(p: Place) -> tuple:
     )
 
 
+_DUP_DLAT = 0.03  # degrees of latitude: more than 3 km apart whatever the longitude
+
+
 def dedupe(places: Sequence[Place]) -> list[Place]:
     """Collapse records of one place (same name, < 3 km apart) to the best-ranked one.
 
@@ -92,10 +95,29 @@ def dedupe(places: Sequence[Place]) -> list[Place]:
     """
     kept: list[Place] = []
     for p in sorted(places, key=_rank):
-        if all(_km(p, q) >= DUPLICATE_KM for q in kept):
+        lat = p.lat
+        # a latitude gap of 0.03 degrees is 3.3 km: no haversine needed to keep both
+        if all(abs(lat - q.lat) > _DUP_DLAT or _km(p, q) >= DUPLICATE_KM for q in kept):
             kept.append(p)
     order = {p.place_id: i for i, p in enumerate(places)}
     return sorted(kept, key=lambda p: order[p.place_id])
+
+
+# Candidate lists per gazetteer and (key, is_feature): the same names come back
+# in every report, and deduplicating "Oleksandrivka" (100+ records) is O(n^2).
+# A few gazetteers at most (tests build their own); each entry keeps its
+# gazetteer alive so an ``id`` is never reused while cached.
+_CANDS_CACHE: dict[int, tuple[object, dict[tuple[str, bool], list[Place]]]] = {}
+_CANDS_CACHE_GAZ = 4
+
+
+def _cands_cache(gaz) -> dict[tuple[str, bool], list[Place]]:
+    entry = _CANDS_CACHE.get(id(gaz))
+    if entry is None or entry[0] is not gaz:
+        if len(_CANDS_CACHE) >= _CANDS_CACHE_GAZ:
+            _CANDS_CACHE.pop(next(iter(_CANDS_CACHE)))
+        entry = _CANDS_CACHE[id(gaz)] = (gaz, {})
+    return entry[1]
 
 
 def _by_type(cands: list[Place], is_feature: bool) -> list[Place]:
@@ -126,13 +148,14 @@ class _Item:
 
 def _items(report: Report, gaz) -> list[_Item]:
     items: list[_Item] = []
-    cache: dict[tuple[str, bool], list[Place]] = {}
+    cache = _cands_cache(gaz)
 
     def cands(m: Mention) -> list[Place]:
         key = (m.key or name_key(m.text), bool(m.is_feature))
-        if key not in cache:
-            cache[key] = _by_type(dedupe(gaz.candidates(key[0])), key[1])
-        return cache[key]
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = _by_type(dedupe(gaz.candidates(key[0])), key[1])
+        return got
 
     for fi, front in enumerate(report.fronts):
         fname = canonical_front(front.name) if front.name else front.name
