@@ -120,8 +120,11 @@ _NOT_ADVANCE = re.compile(
 
 
 def kind_of(sentence: str) -> str:
-    cleaned = _NOT_ADVANCE.sub(" ", sentence)
     for kind, rx in _KINDS:
-        if rx.search(cleaned if kind == "advance" else sentence):
-            return kind
+        if not rx.search(sentence):
+            continue
+        # removing phrases never creates an advance word, so clean only on a hit
+        if kind == "advance" and not rx.search(_NOT_ADVANCE.sub(" ", sentence)):
+            continue
+        return kind
     return "other"

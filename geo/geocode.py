@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geo._text import name_key
 from geo.fronts import canonical_front, front_oblasts
@@ -46,16 +46,22 @@ LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
 
 
+_RAD = math.pi / 180.0  # what math.radians multiplies by, bit for bit
+_sin, _cos, _asin, _sqrt = math.sin, math.cos, math.asin, math.sqrt
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance; exact enough for tens of kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12_742.0 * math.asin(min(1.0, math.sqrt(a)))
+    p1, p2 = lat1 * _RAD, lat2 * _RAD
+    a = _sin((p2 - p1) / 2) ** 2 + _cos(p1) * _cos(p2) * _sin((lon2 - lon1) * _RAD / 2) ** 2
+    return 12_742.0 * _asin(min(1.0, _sqrt(a)))
 
 
 def _km(a: Place, b: Place) -> float:
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+    # inlined haversine_km: the resolver's innermost call
+    p1, p2 = a.lat * _RAD, b.lat * _RAD
+    h = _sin((p2 - p1) / 2) ** 2 + _cos(p1) * _cos(p2) * _sin((b.lon - a.lon) * _RAD / 2) ** 2
+    return 12_742.0 * _asin(min(1.0, _sqrt(h)))
 
 
 def is_major(p: Place) -> bool:
@@ -144,6 +150,10 @@ class _Item:
     place: Place | None = None
     method: str = ""
     key: str = ""  # the mention's name key (computed when the parser left it empty)
+    # the items of the same front (or all items outside fronts): the only ones
+    # that can be context for this one (see :func:`_level`)
+    peers: list[_Item] = field(default_factory=list)
+    tried: int = -1  # resolved peers when context last failed to decide this item
 
 
 def _items(report: Report, gaz) -> list[_Item]:
@@ -172,6 +182,11 @@ def _items(report: Report, gaz) -> list[_Item]:
         it = _Item(m, None, "", -1, -1, len(items), c, list(c))
         it.key = m.key or name_key(m.text)
         items.append(it)
+    groups: dict[int, list[_Item]] = {}
+    for it in items:
+        groups.setdefault(it.fi, []).append(it)
+    for it in items:
+        it.peers = groups[it.fi]
     return items
 
 
@@ -195,7 +210,7 @@ def _anchors(it: _Item, items: list[_Item], levels: tuple[str, ...]) -> list[tup
     same reason.
     """
     best: dict[str, tuple[Place, float]] = {}
-    for other in items:
+    for other in it.peers or items:
         if other is it or other.place is None or other.key == it.key:
             continue
         lvl = _level(it, other)
@@ -317,9 +332,18 @@ def _context_rounds(items: list[_Item]) -> int:
     n = 0
     for _ in range(8):
         decided: list[tuple[_Item, Place, str]] = []
+        # An item's context is its resolved peers, and places are only ever added
+        # here: while their number is unchanged, an undecided item stays undecided.
+        done: dict[int, int] = {}
         for it in items:
             if it.place is not None or len(it.cands) < 2:
                 continue
+            if it.fi not in done:
+                done[it.fi] = sum(o.place is not None for o in it.peers)
+            version = done[it.fi]
+            if it.tried == version:
+                continue
+            it.tried = version
             para = _anchors(it, items, ("paragraph",))
             for method, levels in _LADDER:
                 if it.fi < 0 and levels != ("paragraph",):
@@ -393,7 +417,7 @@ def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
     where a front runs.
     """
     ref = [
-        o.place for o in items
+        o.place for o in it.peers or items
         if o.place is not None and o.fi == it.fi and o is not it
         and o.place.precision == "settlement"
     ]  # fmt: skip

@@ -46,6 +46,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
 _JOIN_GAPS = frozenset((" ", "-", "‐", "‑"))
 # A capital letter that starts a word (Latin, Latin-1 accented, Cyrillic).
 _CAP = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ]")
+# The same start, with its whole first word (one regex call per capital, not two).
+_CAP_WORD = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])(?=[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ])" + _WORD.pattern)
 
 AREA_WORDS = frozenset(
     [
@@ -397,16 +399,15 @@ def find_mentions(
     free = lo  # first position not yet covered by a mention
     si = 0
     word = _WORD.match
+    runs = _run_cache(gaz)
+    any_excluded = bool(excluded.starts)
     # Only capitalised words can start a name, so we tokenise forward from each.
-    for cm in _CAP.finditer(text, lo, hi):
-        s = cm.start()
+    for first in _CAP_WORD.finditer(text, lo, hi):
+        s = first.start()
         if s < free:
             continue
-        first = word(text, s, hi)
-        if first is None:
-            continue
         e = first.end()
-        if (e - s > 1 and text[s:e].isupper()) or s in excluded:
+        if (e - s > 1 and text[s:e].isupper()) or (any_excluded and s in excluded):
             continue
         toks = [(s, e)]
         # The run of joinable words: one space or a hyphen between them; later
@@ -421,18 +422,15 @@ def find_mentions(
                 break
             e = m2.end()
             toks.append((m2.start(), e))
-        found = None
-        for j in range(len(toks) - 1, -1, -1):
-            key = name_key(text[s : toks[j][1]])
-            if key in STOPLIST:
-                continue
-            if has(key):
-                found = (j, key)
-                break
+        # the longest prefix of the run that is a name (memoised: runs recur)
+        run = text[s:e]
+        found = runs.get(run, _MISSING)
+        if found is _MISSING:
+            found = runs[run] = _longest_name(text, s, toks, has)
         if found is None:
             continue
-        j, key = found
-        end = toks[j][1]
+        rel, key = found
+        end = s + rel
         nxt = word(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
         nxt_word = nxt.group().lower() if nxt else ""
         if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
@@ -467,6 +465,32 @@ def find_mentions(
             )
         )
     return out
+
+
+_MISSING = object()
+# Per gazetteer (kept alive while cached, so its ``id`` is not reused): a run of
+# words as written -> (length of its longest name, that name's key) or None.
+_RUNS: dict[int, tuple[object, dict[str, tuple[int, str] | None]]] = {}
+_RUNS_MAX = 200_000
+
+
+def _run_cache(gaz) -> dict[str, tuple[int, str] | None]:
+    entry = _RUNS.get(id(gaz))
+    if entry is None or entry[0] is not gaz or len(entry[1]) > _RUNS_MAX:
+        if len(_RUNS) >= 4:
+            _RUNS.pop(next(iter(_RUNS)))
+        entry = _RUNS[id(gaz)] = (gaz, {})
+    return entry[1]
+
+
+def _longest_name(text: str, s: int, toks: list[tuple[int, int]], has) -> tuple[int, str] | None:
+    for j in range(len(toks) - 1, -1, -1):
+        key = name_key(text[s : toks[j][1]])
+        if key in STOPLIST:
+            continue
+        if has(key):
+            return toks[j][1] - s, key
+    return None
 
 
 class _Spans:
