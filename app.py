@@ -9,6 +9,7 @@ in :mod:`geo.views`, the map in :mod:`geo.mapview`, charts' data in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 import uuid
@@ -58,36 +59,46 @@ def _leaflet_ready() -> str:
     return str(assets.ensure_leaflet())
 
 
-def store_signature(events_dir: Path) -> tuple:
-    """Names, sizes and mtimes of the store's files: the cache key for everything derived."""
+def store_signature(events_dir: Path) -> str:
+    """Digest of the store files' names, sizes and mtimes: the cache key for everything derived.
+
+    A short digest, not the tuple itself: Streamlit hashes every cache key on
+    every rerun, and a 10-year store has thousands of files.
+    """
     try:
         entries = sorted(os.scandir(events_dir), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
-        return ()
-    return tuple(
+        return ""
+    sig = [
         (e.name, e.stat().st_size, e.stat().st_mtime_ns)
         for e in entries
         if e.name.endswith(".geojson") and not e.name.startswith(".")
-    )
+    ]
+    return hashlib.blake2b(repr(sig).encode(), digest_size=16).hexdigest() if sig else ""
 
 
 @st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def _events(events_dir: str, signature: tuple):
+def _events(events_dir: str, signature: str):
     return load(Path(events_dir))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dates(events_dir: str, signature: str) -> list[dt.date]:
+    return sorted(pd.to_datetime(_events(events_dir, signature)["date"]).dt.date.unique())
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view(events_dir: str, signature: tuple, q: ViewQuery):
+def _view(events_dir: str, signature: str, q: ViewQuery):
     return filter_events(_events(events_dir, signature), q)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map_data(events_dir: str, signature: tuple, q: ViewQuery):
+def _map_data(events_dir: str, signature: str, q: ViewQuery):
     return map_data(_view(events_dir, signature, q))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _export(events_dir: str, signature: tuple, q: ViewQuery) -> str:
+def _export(events_dir: str, signature: str, q: ViewQuery) -> str:
     return export_geojson(_view(events_dir, signature, q))
 
 
@@ -394,7 +405,7 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _trend_tables(events_dir: str, signature: tuple, q: ViewQuery):
+def _trend_tables(events_dir: str, signature: str, q: ViewQuery):
     ev = _view(events_dir, signature, q)
     return mentions_per_front(ev), initiative_by_date(ev)
 
@@ -445,7 +456,7 @@ def main() -> None:
         _footer(False, None)
         return
 
-    dates = sorted(pd.to_datetime(events["date"]).dt.date.unique())
+    dates = _dates(str(EVENTS_DIR), sig)
     front_opts = _front_options(events)
     places_all = _all_places(str(EVENTS_DIR), sig)
     _restore_from_url(dates, front_opts, set(places_all["place_id"]))
@@ -525,7 +536,7 @@ def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _all_places(events_dir: str, signature: tuple) -> pd.DataFrame:
+def _all_places(events_dir: str, signature: str) -> pd.DataFrame:
     from geo.views import aggregate_places
 
     p = aggregate_places(_events(events_dir, signature))
