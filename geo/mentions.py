@@ -324,8 +324,49 @@ _AREA_WORD = re.compile(
     r"[Rr]epublics)|(?P<sg>[Oo]blast|[Rr]a[iy]on|[Kk]ra[iy]|[Rr]epublic|[Dd]istrict|[Rr]egion|"
     r"[Gg]overnorate|[Oo]krug|[Hh]romada))(?!\w)"
 )
-_BEFORE_SG = re.compile(rf"{_NAME}(?:[-–/]{_NAME})*\s+$")
-_BEFORE_PL = re.compile(rf"{_NAME}(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|[-–/]){_NAME})*\s+$")
+# "eastern Kharkiv and western Luhansk Oblast(s)": a direction word may qualify each name;
+# after a singular area word a list counts only with them ("Nikopol and Marhanets,
+# Dnipropetrovsk Oblast" names two towns).
+_DIR = r"(?i:(?:north|south)(?:east|west)?(?:ern)?|east(?:ern)?|west(?:ern)?|central)"
+_EL = rf"(?:{_DIR}\s+)?{_NAME}"
+_BEFORE_SG = re.compile(
+    rf"{_EL}(?:(?:(?:,\s*(?:and\s+)?|\s+(?:and|or)\s+){_DIR}\s+|[-–/]){_NAME})*\s+$"
+)
+_BEFORE_PL = re.compile(rf"{_EL}(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|[-–/]){_EL})*\s+$")
+
+
+# The Siverskyi Donets in its spellings; the gazetteer lacks it (and "Donets" or
+# "Donetsk" alone would be a town).
+_SIVERSKYI = re.compile(
+    r"(?<![\w-])(?:Si|Sie|Se|Sje)vers(?:['’]?k)(?:yi|yy|iy|ii|ij|y|i|oy|oi|ky)?\s+Donetsk?(?![\w'’])"
+    r"(?:\s+[Rr]iver(?![\w'’]))?"
+)
+SIVERSKYI_DONETS_KEY = name_key("Siverskyi Donets River")
+_SINGULAR = {w: w[:-1] for w in FEATURE_WORDS if w.endswith("s") and w[:-1] in FEATURE_WORDS}
+# "the Dnipro and Inhulets rivers": every name of the list is a feature.
+_FEATURE_PL = re.compile(
+    r"(?<![\w-])(?:[Rr]ivers|[Rr]eservoirs|[Ll]akes|[Ii]slands|[Ff]orests)(?![\w'’])"
+)
+
+
+def _siverskyi_spans(text: str, lo: int, hi: int) -> dict[int, int]:
+    if text.find("Donets", lo, hi) < 0:
+        return {}
+    return {m.start(): m.end() for m in _SIVERSKYI.finditer(text, lo, hi)}
+
+
+def _feature_lists(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start, end, singular feature word) of "X, Y and Z rivers" lists, the last name excluded."""
+    out = []
+    for m in _FEATURE_PL.finditer(text, lo, hi):
+        b = _BEFORE_PL.search(text, max(lo, m.start() - 160), m.start())
+        if b:
+            out.append((b.start(), m.start(), m.group().lower()[:-1]))
+    return out
+
+
+def _in_list(lists: list[tuple[int, int, str]], pos: int) -> str:
+    return next((w for a, b, w in lists if a <= pos < b), "")
 
 
 def _excluded_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -401,6 +442,8 @@ def find_mentions(
     word = _WORD.match
     runs = _run_cache(gaz)
     any_excluded = bool(excluded.starts)
+    rivers = _siverskyi_spans(text, lo, hi)
+    lists = _feature_lists(text, lo, hi)
     # Only capitalised words can start a name, so we tokenise forward from each.
     for first in _CAP_WORD.finditer(text, lo, hi):
         s = first.start()
@@ -409,43 +452,49 @@ def find_mentions(
         e = first.end()
         if (e - s > 1 and text[s:e].isupper()) or (any_excluded and s in excluded):
             continue
-        toks = [(s, e)]
-        # The run of joinable words: one space or a hyphen between them; later
-        # words capitalised ("Chasiv Yar"), hyphen-joined ("Rostov-na-Donu") or
-        # a feature word ("Serebryanske forest").
-        while len(toks) < maxw and e < hi - 1 and text[e] in _JOIN_GAPS:
-            m2 = word(text, e + 1, hi)
-            if m2 is None:
-                break
-            w = m2.group()
-            if not (w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS):
-                break
-            e = m2.end()
-            toks.append((m2.start(), e))
-        # the longest prefix of the run that is a name (memoised: runs recur)
-        run = text[s:e]
-        found = runs.get(run, _MISSING)
-        if found is _MISSING:
-            found = runs[run] = _longest_name(text, s, toks, has)
-        if found is None:
-            continue
-        rel, key = found
-        end = s + rel
-        nxt = word(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
-        nxt_word = nxt.group().lower() if nxt else ""
-        if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
-            free = end
-            continue
-        is_feature = _all_features(gaz, key)
-        if nxt_word in CITY_WORDS:
-            end = nxt.end()
-        elif nxt_word in FEATURE_WORDS:
-            end = nxt.end()
-            key = name_key(text[s:end])
-            is_feature = True
-        elif is_feature is None:  # only admin areas under this name: not a mention
-            free = end
-            continue
+        if s in rivers:
+            # "Siverskyi Donets (River)": the river, never the town Donets or Donetsk
+            end, key, is_feature = rivers[s], SIVERSKYI_DONETS_KEY, True
+        else:
+            toks = [(s, e)]
+            # The run of joinable words: one space or a hyphen between them; later
+            # words capitalised ("Chasiv Yar"), hyphen-joined ("Rostov-na-Donu") or
+            # a feature word ("Serebryanske forest").
+            while len(toks) < maxw and e < hi - 1 and text[e] in _JOIN_GAPS:
+                m2 = word(text, e + 1, hi)
+                if m2 is None:
+                    break
+                w = m2.group()
+                if not (w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS):
+                    break
+                e = m2.end()
+                toks.append((m2.start(), e))
+            # the longest prefix of the run that is a name (memoised: runs recur)
+            run = text[s:e]
+            found = runs.get(run, _MISSING)
+            if found is _MISSING:
+                found = runs[run] = _longest_name(text, s, toks, has, gaz)
+            if found is None:
+                continue
+            rel, key, is_feature = found
+            end = s + rel
+            nxt = word(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
+            nxt_word = nxt.group().lower() if nxt else ""
+            if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
+                free = end
+                continue
+            if nxt_word in CITY_WORDS:
+                end = nxt.end()
+            elif nxt_word in FEATURE_WORDS:
+                # "the Inhulets and Dnipro Rivers": the key is that of "Dnipro River"
+                key = name_key(f"{text[s:end]} {_SINGULAR.get(nxt_word, nxt_word)}")
+                end = nxt.end()
+                is_feature = True
+            elif lists and (feat := _in_list(lists, s)):
+                key, is_feature = name_key(f"{text[s:end]} {feat}"), True
+            elif is_feature is None:  # only admin areas under this name: not a mention
+                free = end
+                continue
         free = end
         while si < len(sents) - 1 and sents[si][1] <= s:
             si += 1
@@ -470,11 +519,11 @@ def find_mentions(
 _MISSING = object()
 # Per gazetteer (kept alive while cached, so its ``id`` is not reused): a run of
 # words as written -> (length of its longest name, that name's key) or None.
-_RUNS: dict[int, tuple[object, dict[str, tuple[int, str] | None]]] = {}
+_RUNS: dict[int, tuple[object, dict[str, tuple[int, str, bool | None] | None]]] = {}
 _RUNS_MAX = 200_000
 
 
-def _run_cache(gaz) -> dict[str, tuple[int, str] | None]:
+def _run_cache(gaz) -> dict[str, tuple[int, str, bool | None] | None]:
     entry = _RUNS.get(id(gaz))
     if entry is None or entry[0] is not gaz or len(entry[1]) > _RUNS_MAX:
         if len(_RUNS) >= 4:
@@ -483,13 +532,16 @@ def _run_cache(gaz) -> dict[str, tuple[int, str] | None]:
     return entry[1]
 
 
-def _longest_name(text: str, s: int, toks: list[tuple[int, int]], has) -> tuple[int, str] | None:
+def _longest_name(
+    text: str, s: int, toks: list[tuple[int, int]], has, gaz
+) -> tuple[int, str, bool | None] | None:
+    """(length, key, :func:`_all_features` of it) of the run's longest name, if any."""
     for j in range(len(toks) - 1, -1, -1):
         key = name_key(text[s : toks[j][1]])
         if key in STOPLIST:
             continue
         if has(key):
-            return toks[j][1] - s, key
+            return toks[j][1] - s, key, _all_features(gaz, key)
     return None
 
 

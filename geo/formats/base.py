@@ -139,15 +139,37 @@ def zone_votes(ms: list[Mention], gaz) -> dict[str, int]:
     one front (Bakhmut in Poltava Oblast has no zone; Bakhmut in Donetsk does),
     so an ambiguous village name cannot swing the vote.
     """
-    from geo.fronts import zone_front
-
+    zones = _zone_cache(gaz)
     votes: dict[str, int] = {}
     for key in {m.key for m in ms}:  # features too: Kinburn Spit lies in one oblast
-        zs = {zone_front(p.oblast, p.raion) for p in gaz.candidates(key)} - {None}
-        if len(zs) == 1:
-            z = zs.pop()
+        z = zones.get(key, _MISSING)
+        if z is _MISSING:
+            z = zones[key] = _one_zone(gaz, key)
+        if z is not None:
             votes[z] = votes.get(z, 0) + 1
     return votes
+
+
+def _one_zone(gaz, key: str) -> str | None:
+    """The front zone all of ``key``'s candidates in some zone share, else ``None``."""
+    from geo.fronts import zone_front
+
+    zs = {zone_front(p.oblast, p.raion) for p in gaz.candidates(key)} - {None}
+    return zs.pop() if len(zs) == 1 else None
+
+
+_MISSING = object()
+# Per gazetteer (held, so its ``id`` is not reused while cached): key -> zone.
+_ZONES: dict[int, tuple[object, dict[str, str | None]]] = {}
+
+
+def _zone_cache(gaz) -> dict[str, str | None]:
+    entry = _ZONES.get(id(gaz))
+    if entry is None or entry[0] is not gaz:
+        if len(_ZONES) >= 4:
+            _ZONES.pop(next(iter(_ZONES)))
+        entry = _ZONES[id(gaz)] = (gaz, {})
+    return entry[1]
 
 
 KNOWN_FRONTS = tuple(FRONTS)
