@@ -14,7 +14,10 @@ What is *not* a mention (rules, in order):
 - anything inside a URL, a ``ria dot ru`` style domain, or an area phrase:
   ``X Oblast``, ``X Raion``, ``X Krai``, ``X Republic``, ``X district``,
   ``X-Y Oblast border`` and lists such as ``Kharkiv, Kherson, and Zaporizhia
-  oblasts`` (these name regions, not settlements);
+  oblasts`` or ``eastern Kharkiv and western Luhansk Oblast`` (these name
+  regions, not settlements; before a singular ``Oblast`` a list counts only
+  with direction words, as "Nikopol and Marhanets, Dnipropetrovsk Oblast" names
+  two towns);
 - a name followed by ``People's`` (``Donetsk People's Republic``) or by a
   power-plant word (``Zaporizhzhia Nuclear Power Plant`` is in Enerhodar);
 - all-caps acronyms, and the words in :data:`STOPLIST` (English words, person
@@ -28,7 +31,12 @@ Special forms:
   key is that of "Kharkiv" (the city itself);
 - ``X River``, ``X Reservoir``, ``X forest``, ``X Microraion``… are feature
   mentions (``is_feature=True``); their key is that of the whole phrase, so
-  "Dnipro River" never resolves to the city of Dnipro.
+  "Dnipro River" never resolves to the city of Dnipro. A plural tail makes every
+  name of its list a feature with the singular key ("the Inhulets and Dnipro
+  Rivers" -> Inhulets River, Dnipro River);
+- ``Siverskyi Donets`` (any spelling, with or without ``River``) is one feature
+  mention with the key of "Siverskyi Donets River", never the town Donets or
+  Donetsk.
 """
 
 from __future__ import annotations
@@ -311,6 +319,7 @@ STOPLIST_WORDS = (
     "Maidan",
     "Berlin",
     "Bortnikov",
+    "Kondratiev",
 )
 STOPLIST: frozenset[str] = frozenset(name_key(w) for w in STOPLIST_WORDS)
 
@@ -518,7 +527,8 @@ def find_mentions(
 
 _MISSING = object()
 # Per gazetteer (kept alive while cached, so its ``id`` is not reused): a run of
-# words as written -> (length of its longest name, that name's key) or None.
+# words as written -> (length of its longest name, its key, :func:`_all_features`)
+# or None.
 _RUNS: dict[int, tuple[object, dict[str, tuple[int, str, bool | None] | None]]] = {}
 _RUNS_MAX = 200_000
 

@@ -84,3 +84,49 @@ def test_status_and_kind_come_from_the_sentence(gaz):
     assert (a.status, a.kind) == ("claimed", "advance")
     assert (b.status, b.kind) == ("confirmed", "advance")
     assert b.snippet.startswith("Geolocated footage")
+
+
+def test_direction_qualified_oblast_lists_are_areas(gaz):
+    text = (
+        "Counterattacks went on in eastern Kharkiv and western Luhansk Oblast near Kupiansk, "
+        "and the line in western Donetsk and eastern Zaporizhia oblasts held."
+    )
+    assert _texts(text, gaz) == ["Kupiansk"]
+    # without direction words, a list before a singular "Oblast" is towns in that oblast
+    assert _texts("Artillery hit Nikopol and Marhanets, Dnipropetrovsk Oblast.", gaz) == [
+        "Nikopol", "Marhanets",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Siverskyi Donets River", "Severskyi Donetsk River", "Sieverskyi Donets", "Siversky Donets"],
+)
+def test_siverskyi_donets_is_the_river_not_a_town(gaz, phrase):
+    text = f"Boats crossed the {phrase} west of Bilohorivka."
+    ms = find_mentions(text, gaz)
+    assert [m.text for m in ms] == [phrase, "Bilohorivka"]
+    river = ms[0]
+    assert river.is_feature and river.key == name_key("Siverskyi Donets River")
+    assert text[river.start : river.end] == phrase
+    # the town alone is still the town
+    [town] = find_mentions("Shelling hit Donets on Monday.", gaz)
+    assert town.key == name_key("Donets") and not town.is_feature
+
+
+def test_plural_feature_words_make_every_listed_name_a_feature(gaz):
+    ms = find_mentions("Pontoons over the Inhulets and Dnipro Rivers near Darivka were hit.", gaz)
+    assert [(m.text, m.key, m.is_feature) for m in ms] == [
+        ("Inhulets", name_key("Inhulets River"), True),
+        ("Dnipro Rivers", name_key("Dnipro River"), True),
+        ("Darivka", name_key("Darivka"), False),
+    ]
+    ms = find_mentions("Troops could not hold the Siverskyi Donets and Oskil rivers.", gaz)
+    assert [m.key for m in ms] == [name_key("Siverskyi Donets River"), name_key("Oskil River")]
+    assert all(m.is_feature for m in ms)
+    # a name in an ordinary list stays a settlement
+    assert not find_mentions("Strikes hit Inhulets and Beryslav.", gaz)[0].is_feature
+
+
+def test_commander_surname_is_not_a_place(gaz):
+    assert _texts("Brigade commander Oleksii Kondratiev denied the reports.", gaz) == []

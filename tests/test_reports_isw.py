@@ -149,3 +149,51 @@ def test_every_shared_isw_report_parses_with_fronts():
         for m in [m for f in r.fronts for m in f.mentions] + r.other_mentions:
             assert r.text[m.start : m.end] == m.text
     assert without == []
+
+
+_STRIKES = "\n".join(
+    [
+        "Russian Offensive Campaign Assessment, August 3, 2022",
+        "https://www.understandingwar.org/backgrounder/russian-offensive-campaign-assessment-august-3",
+        "",
+        "Subordinate Main Effort—Luhansk Oblast",
+        "",
+        "Russian forces attempted ground assaults toward Bilohorivka and Verkhnokamianka on"
+        " August 2. Russian artillery shelled Nikopol and Marhanets overnight. Russian troops"
+        " also shelled Lysychansk.",
+        "",
+        "Supporting Effort—Southern Axis",
+        "",
+        "Ukrainian forces struck Russian positions near Beryslav and Nova Kakhovka on August 2."
+        " Russian forces shelled Marhanets and Chervonohryhorivka across the reservoir.",
+        "",
+    ]
+)
+
+
+def test_strikes_far_from_a_named_front_leave_it():
+    r = parse_text(_STRIKES, fmt="isw")
+    fr = _fronts(r)
+    # the Luhansk heading keeps its own places, including a strike on a Luhansk town
+    assert {"Bilohorivka", "Verkhnokamianka", "Lysychansk"} <= set(fr["Luhansk"])
+    assert "Nikopol" not in fr["Luhansk"] and "Marhanets" not in fr["Luhansk"]
+    assert [m.text for m in r.other_mentions][:2] == ["Nikopol", "Marhanets"]
+
+
+def test_generic_heading_sentence_follows_the_oblasts_of_its_places():
+    r = parse_text(_STRIKES, fmt="isw")
+    fr = _fronts(r)
+    assert fr["Kherson"] == ["Beryslav", "Nova Kakhovka"]
+    # Dnipropetrovsk Oblast is on the Zaporizhia front, not the Kherson one
+    assert fr["Zaporizhia"] == ["Marhanets", "Chervonohryhorivka"]
+
+
+def test_a_zoneless_major_city_does_not_vote_for_its_hamlet_namesake():
+    from geo.formats.base import zone_votes
+    from geo.gazetteer import load_gazetteer
+    from geo.mentions import find_mentions
+
+    gaz = load_gazetteer()
+    # one Nikopol is a village in Izium raion (Luhansk zone); the name means the city
+    assert zone_votes(find_mentions("Shelling hit Nikopol.", gaz), gaz) == {}
+    assert zone_votes(find_mentions("Shelling hit Lysychansk.", gaz), gaz) == {"Luhansk": 1}

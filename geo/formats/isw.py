@@ -37,6 +37,11 @@ agree on one zone vote), restricted to the named fronts when there are some;
 a tie or no vote keeps the previous paragraph's front under the same heading,
 then the first named front, then the generic heading's default (Southern ->
 Zaporizhia…). Kyiv, Sumy, Kursk or any other named axis stays its own front.
+Under a multi-front or generic heading each sentence is voted on its own; one
+the zones leave open goes by the oblasts of the places its names surely mean
+(:func:`geo.formats.base.oblast_front`). Under a one-front heading, a strike
+sentence whose sure places all lie outside the front's oblasts ("shelled
+Nikopol and Marhanets" in a Luhansk section) goes to ``other_mentions``.
 
 **Initiative** (inferred, never stated by ISW): per sentence of a front's
 paragraphs, an offensive verb (offensive operations, ground attacks, assaults,
@@ -62,11 +67,13 @@ from geo.formats.base import (
     ReportBuilder,
     blocks,
     footnote_spans,
+    home_place,
+    oblast_front,
     strip_footnotes,
     title_of,
     zone_votes,
 )
-from geo.fronts import FRONTS, canonical_front
+from geo.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
 from geo.mentions import find_mentions, sentences
 from geo.model import Report
 
@@ -152,6 +159,14 @@ class HeadingSpec:
         self.fronts = fronts
         self.default = default
         self.last: str | None = None
+
+    def candidates(self) -> list[str]:
+        """Fronts a passage under this heading may go to: the named ones, else the
+        default first, then the five main fronts, then the rest."""
+        if self.fronts:
+            return list(self.fronts)
+        first = [self.default] if self.default else []
+        return first + [f for f in (*CANONICAL, *FRONTS) if f not in first]
 
     def front_for(self, votes: dict[str, int]) -> str | None:
         if len(self.fronts) == 1:
@@ -339,7 +354,10 @@ class ISW:
                 votes = zone_votes(sm, b.gaz)
                 if spec.fronts:
                     votes = {k: v for k, v in votes.items() if k in spec.fronts}
-                f = _majority(votes) or front
+                f = _majority(votes)
+                if f is None:
+                    # no zone decides: the oblasts of the places the names surely mean
+                    f = oblast_front(sm, b.gaz, spec.candidates(), front)
                 by_front.setdefault(f, []).extend(sm)
                 if f is not None:
                     paras.setdefault(f, []).append(b.text[s0:s1])
@@ -353,8 +371,41 @@ class ISW:
             b.other.extend(ms)
             return
         if ms:
-            b.section(front, spec.title).mentions.extend(ms)
+            ms, away = _strikes_elsewhere(b, blk, ms, front)
+            b.other.extend(away)
+            if ms:
+                b.section(front, spec.title).mentions.extend(ms)
         paras.setdefault(front, []).append(blk.text)
+
+
+def _strikes_elsewhere(b: ReportBuilder, blk: Block, ms: list, front: str) -> tuple[list, list]:
+    """Split off strike sentences about places outside the front's oblasts.
+
+    A Luhansk section may end with "Russian forces shelled Nikopol and
+    Marhanets": those are not Luhansk places. A strike sentence whose names
+    surely mean places (see :func:`geo.formats.base.home_place`), all outside
+    the front's oblasts, goes to ``other_mentions`` (its front then comes from
+    geography); anything less sure stays.
+    """
+    obl = front_oblasts(front)
+    if not obl:
+        return ms, []
+    keep, away = [], []
+    for s0, s1 in sentences(b.text, blk.start, blk.end):
+        sm = [m for m in ms if s0 <= m.start < s1]
+        if not sm:
+            continue
+        homes = [home_place(b.gaz, m.key) for m in sm]
+        sure = [h for h in homes if h is not None]
+        out = (
+            sm[0].kind == "strike"
+            and sure
+            and all(h.oblast not in obl for h in sure)
+            # every settlement name must be sure: an unknown village may be local
+            and all(h is not None or m.is_feature for h, m in zip(homes, sm, strict=True))
+        )
+        (away if out else keep).extend(sm)
+    return keep, away
 
 
 def _majority(votes: dict[str, int]) -> str | None:
