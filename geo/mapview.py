@@ -8,6 +8,11 @@ into the page as one JSON array and a short script draws them with
 CDN). streamlit-folium still sees every marker as a layer, so clicks report
 their position (``last_object_clicked``).
 
+Popups are not in the page as HTML: each distinct string (report title, link,
+front, date...) is in a lookup table once, markers hold small indexes into
+it, and the popup is assembled in the browser when it opens (see
+:class:`MapData`). A year's page is ~14x smaller than with HTML per marker.
+
 All text that came from a report is passed through :func:`html.escape` here,
 in Python, before it reaches the page; the JSON is additionally made safe to
 sit inside a ``<script>`` element. Source links are kept only for http(s) URLs.
@@ -108,114 +113,137 @@ def _fmt_date(d: object) -> str:
     return pd.Timestamp(d).strftime("%Y-%m-%d")
 
 
-def _event_rows(events: gpd.GeoDataFrame) -> pd.Series:
-    """Per place_id, the HTML rows of its latest events (newest first), built column-wise."""
-    ev = events.sort_values("date", ascending=False, kind="stable")
-    n = len(ev)
-    col = lambda c: ev[c] if c in ev.columns else pd.Series([None] * n, index=ev.index)  # noqa: E731
-    date = ev["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    front = col("front").astype(object).where(col("front").notna(), NON_FRONT)
-    urls = col("source_url").astype(object).map(safe_url)
-    titles = _esc_series(col("source"))
-    titles = np.where(titles == "", "source", titles)
-    link = np.where(
-        urls.notna().to_numpy(),
-        '<a href="'
-        + _esc_series(urls)
-        + '" target="_blank" rel="noopener noreferrer">'
-        + titles
-        + "</a>",
-        titles,
-    )
-    section = _esc_series(col("section"))
-    section = np.where(section == "", "", " · " + section)
-    snippet = _esc_series(col("snippet"))
-    snippet = np.where(snippet == "", "", '<div class="fl-snip">' + snippet + "</div>")
-    rows = (
-        "<tr><td>"
-        + date
-        + "</td><td>"
-        + _esc_series(front)
-        + section
-        + "</td><td>"
-        + _esc_series(col("status"))
-        + ", "
-        + _esc_series(col("kind"))
-        + "</td></tr><tr><td></td><td colspan=2 class=fl-src>"
-        + link
-        + snippet
-        + "</td></tr>"
-    )
-    df = pd.DataFrame({"pid": ev["place_id"].astype(str).to_numpy(), "row": rows})
-    df = df.groupby("pid", sort=False).head(MAX_POPUP_ROWS)
-    return df.groupby("pid", sort=False)["row"].agg("".join)
+def _codes(values: pd.Series | np.ndarray, table: _Table) -> np.ndarray:
+    """Index of each (already escaped) value in ``table``, adding new values once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    lookup = np.array([table.index(u) for u in uniques] or [0], dtype=np.int64)
+    return lookup[codes]
+
+
+class _Table:
+    """A list of distinct strings and their positions: the page's lookup tables."""
+
+    __slots__ = ("_pos", "items")
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self._pos: dict = {}
+
+    def index(self, value: object) -> int:
+        key = tuple(value) if isinstance(value, list) else value
+        i = self._pos.get(key)
+        if i is None:
+            i = self._pos[key] = len(self.items)
+            self.items.append(value)
+        return i
 
 
 def _radius(count: np.ndarray) -> np.ndarray:
     return np.clip(5 + 1.5 * np.sqrt(count - 1), 5, 16).round(1)
 
 
+# Positions in a marker (``MapData.markers``) and in one of its event rows.
+(M_LAT, M_LON, M_RADIUS, M_COLOUR, M_STATUS, M_NAME, M_COUNT, M_FIRST, M_LAST, M_FRONTS,
+ M_STATUSES, M_ROWS) = range(12)  # fmt: skip
+R_DATE, R_FRONT, R_SECTION, R_STATUS, R_KIND, R_SOURCE, R_SNIPPET = range(7)
+
+
 @dataclass(frozen=True, slots=True)
 class MapData:
-    """What the map shows, ready for the page (and for tests to inspect)."""
+    """What the map shows, ready for the page (and for tests to inspect).
+
+    The popups are not HTML here: a thousand places times a dozen rows that
+    repeat the same report titles, links and fronts would be most of the page.
+    Instead each marker carries small indexes into ``tables`` (every distinct
+    string once, *already HTML-escaped*), and the page builds a popup's HTML
+    in JavaScript when it opens, by concatenating those strings only.
+    :func:`popup_html` is the same builder in Python.
+
+    ``markers[i]`` (same order as ``places``): ``[lat, lon, radius, colour#,
+    status#, place name, count, first date#, last date#, fronts#, statuses#,
+    rows]``; each row ``[date#, front#, section#, status#, kind#, source#]``
+    plus the escaped snippet when there is one; newest first, at most
+    :data:`MAX_POPUP_ROWS`. ``#`` marks an index into the table of that name
+    (``fronts`` also holds a place's list of fronts, ``statuses`` its list of
+    statuses). ``tables["sources"]`` holds ``[title, url or None]``.
+    """
 
     places: pd.DataFrame  # aggregate_places() output, same order as markers
-    markers: list[list]  # [lat, lon, radius, colour, status, popup_html, tooltip_html, place_id]
+    markers: list[list]
     labels: list[dict]  # [{lat, lon, html}]
+    tables: dict[str, list]
+
+
+_TABLES = ("colours", "statuses", "dates", "fronts", "sections", "kinds", "sources")
+
+
+def _event_rows(events: gpd.GeoDataFrame, t: dict[str, _Table]) -> dict[str, list[list]]:
+    """Per place_id, the compact rows of its latest events (newest first)."""
+    ev = events.sort_values("date", ascending=False, kind="stable")
+    ev = ev[ev.groupby(ev["place_id"].astype(str), sort=False).cumcount() < MAX_POPUP_ROWS]
+    n = len(ev)
+    col = lambda c: ev[c] if c in ev.columns else pd.Series([None] * n, index=ev.index)  # noqa: E731
+    date = _codes(ev["date"].dt.strftime("%Y-%m-%d").fillna(""), t["dates"])
+    front = col("front").astype(object).where(col("front").notna(), NON_FRONT)
+    titles = _esc_series(col("source"))
+    titles = np.where(titles == "", "source", titles)
+    urls = _esc_series(col("source_url").astype(object).map(safe_url))
+    # Each distinct (title, url) pair once: factorize both, then the pair of codes.
+    tc, tu = pd.factorize(titles, use_na_sentinel=False)
+    uc, uu = pd.factorize(urls, use_na_sentinel=False)
+    src_codes, pairs = pd.factorize(tc * (len(uu) + 1) + uc, use_na_sentinel=False)
+    src_lookup = np.array(
+        [t["sources"].index([tu[p // (len(uu) + 1)], uu[p % (len(uu) + 1)] or None]) for p in pairs]
+        or [0]
+    )
+    cols = np.column_stack(
+        [
+            date,
+            _codes(_esc_series(front), t["fronts"]),
+            _codes(_esc_series(col("section")), t["sections"]),
+            _codes(_esc_series(col("status")), t["statuses"]),
+            _codes(_esc_series(col("kind")), t["kinds"]),
+            src_lookup[src_codes],
+        ]
+    ).tolist()
+    snippet = _esc_series(col("snippet"))
+    out: dict[str, list[list]] = {}
+    for pid, row, snip in zip(ev["place_id"].astype(str), cols, snippet, strict=True):
+        if snip:
+            row.append(snip)
+        out.setdefault(pid, []).append(row)
+    return out
 
 
 def map_data(events: gpd.GeoDataFrame) -> MapData:
-    """Aggregate ``events`` per place and build every marker's popup and tooltip HTML."""
+    """Aggregate ``events`` per place into compact markers, lookup tables and labels."""
     places = aggregate_places(events)
+    t = {name: _Table() for name in _TABLES}
+    t["sections"].index("")  # index 0: no section
+    labels = _labels(events)
     if len(places) == 0:
-        return MapData(places, [], [])
-    rows = _event_rows(events).reindex(places["place_id"]).fillna("").to_numpy()
-    count = places["count"].to_numpy()
-    more = np.where(
-        count > MAX_POPUP_ROWS,
-        "<div class=fl-more>… and " + (count - MAX_POPUP_ROWS).astype(str) + " earlier</div>",
-        "",
-    )
-    first = places["first"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    last = places["last"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    when = np.where(first == last, first, first + " – " + last)
-    mentions = np.where(count == 1, "1 mention", count.astype(str) + " mentions")
-    name = _esc_series(places["place"])
-    fronts = _esc_series(places["fronts"])
-    statuses = _esc_series(places["statuses"])
-    popup = (
-        "<div class=fl-pop><b class=fl-place>"
-        + name
-        + "</b><div class=fl-meta>"
-        + mentions
-        + " · "
-        + when
-        + "<br>front: "
-        + fronts
-        + " · status: "
-        + statuses
-        + "</div><table class=fl-ev>"
-        + rows
-        + "</table>"
-        + more
-        + "</div>"
-    )
-    tooltip = name + " (" + count.astype(str) + ", " + _esc_series(places["status"]) + ")"
+        return MapData(places, [], labels, {k: v.items for k, v in t.items()})
+    rows = _event_rows(events, t)
     colours = [color(None if f == NON_FRONT else f) for f in places["front"]]
-    markers = [
-        [round(float(la), 5), round(float(lo), 5), float(r), c, s, p, t, str(pid)]
-        for la, lo, r, c, s, p, t, pid in zip(
-            places["lat"],
-            places["lon"],
-            _radius(count),
-            colours,
-            places["status"],
-            popup,
-            tooltip,
-            places["place_id"],
-            strict=True,
-        )
-    ]
+    cols = zip(
+        places["lat"].round(5).tolist(),
+        places["lon"].round(5).tolist(),
+        _radius(places["count"].to_numpy()).tolist(),
+        _codes(pd.Series(colours, dtype=object), t["colours"]).tolist(),
+        _codes(_esc_series(places["status"]), t["statuses"]).tolist(),
+        _esc_series(places["place"]).tolist(),
+        places["count"].astype(int).tolist(),
+        _codes(places["first"].dt.strftime("%Y-%m-%d"), t["dates"]).tolist(),
+        _codes(places["last"].dt.strftime("%Y-%m-%d"), t["dates"]).tolist(),
+        _codes(_esc_series(places["fronts"]), t["fronts"]).tolist(),
+        _codes(_esc_series(places["statuses"]), t["statuses"]).tolist(),
+        [rows.get(p, []) for p in places["place_id"].astype(str)],
+        strict=True,
+    )
+    return MapData(places, [list(c) for c in cols], labels, {k: v.items for k, v in t.items()})
+
+
+def _labels(events: gpd.GeoDataFrame) -> list[dict]:
     labels = []
     for lab in front_labels(events):
         side = SIDE_STYLE.get(lab.initiative or "", "fl-side-unknown")
@@ -230,7 +258,52 @@ def map_data(events: gpd.GeoDataFrame) -> MapData:
                 ),
             }
         )
-    return MapData(places, markers, labels)
+    return labels
+
+
+def popup_html(data: MapData, i: int) -> str:
+    """The popup of marker ``i``: the page's JavaScript builder (``flPopup``), in Python.
+
+    Only concatenates strings that :func:`map_data` already escaped, as the
+    JavaScript does; tests use it to check what a user sees.
+    """
+    m, t = data.markers[i], data.tables
+    first, last = t["dates"][m[M_FIRST]], t["dates"][m[M_LAST]]
+    count = m[M_COUNT]
+    h = (
+        "<div class=fl-pop><b class=fl-place>" + m[M_NAME] + "</b><div class=fl-meta>"
+        + ("1 mention" if count == 1 else f"{count} mentions") + " · "
+        + (first if first == last else first + " – " + last)
+        + "<br>front: " + t["fronts"][m[M_FRONTS]]
+        + " · status: " + t["statuses"][m[M_STATUSES]]
+        + "</div><table class=fl-ev>"
+    )  # fmt: skip
+    for r in m[M_ROWS]:
+        title, url = t["sources"][r[R_SOURCE]]
+        section = t["sections"][r[R_SECTION]]
+        link = (
+            '<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + title + "</a>"
+            if url
+            else title
+        )
+        h += (
+            "<tr><td>" + t["dates"][r[R_DATE]] + "</td><td>" + t["fronts"][r[R_FRONT]]
+            + (" · " + section if section else "")
+            + "</td><td>" + t["statuses"][r[R_STATUS]] + ", " + t["kinds"][r[R_KIND]]
+            + "</td></tr><tr><td></td><td colspan=2 class=fl-src>" + link
+            + ('<div class="fl-snip">' + r[R_SNIPPET] + "</div>" if len(r) > R_SNIPPET else "")
+            + "</td></tr>"
+        )  # fmt: skip
+    h += "</table>"
+    if count > MAX_POPUP_ROWS:
+        h += f"<div class=fl-more>… and {count - MAX_POPUP_ROWS} earlier</div>"
+    return h + "</div>"
+
+
+def tooltip_html(data: MapData, i: int) -> str:
+    """The tooltip of marker ``i`` (the page's ``flTooltip``, in Python)."""
+    m = data.markers[i]
+    return m[M_NAME] + " (" + str(m[M_COUNT]) + ", " + data.tables["statuses"][m[M_STATUS]] + ")"
 
 
 def legend_html(fronts_shown: list[str] | None = None) -> str:
@@ -302,13 +375,40 @@ _TEMPLATE = Template(
       icon: L.divIcon({className: "", html: '<span class="fl-city">' + cities[c][0] + '</span>',
       iconSize: null})}).addTo(map);
   }
+  // Popups and tooltips are built when they open, from the lookup tables.
+  // Every string in them was HTML-escaped in Python (geo.mapview.map_data):
+  // this code only concatenates them. Mirrors geo.mapview.popup_html.
+  var t = {{ this.tables_json }}, maxRows = {{ this.max_rows }};
   var markers = {{ this.markers_json }};
+  var flPopup = function (m) {
+    var first = t.dates[m[7]], last = t.dates[m[8]], n = m[6];
+    var h = "<div class=fl-pop><b class=fl-place>" + m[5] + "</b><div class=fl-meta>" +
+      (n === 1 ? "1 mention" : n + " mentions") + " · " +
+      (first === last ? first : first + " – " + last) +
+      "<br>front: " + t.fronts[m[9]] + " · status: " + t.statuses[m[10]] +
+      "</div><table class=fl-ev>";
+    for (var k = 0; k < m[11].length; k++) {
+      var r = m[11][k], src = t.sources[r[5]], sec = t.sections[r[2]];
+      h += "<tr><td>" + t.dates[r[0]] + "</td><td>" + t.fronts[r[1]] +
+        (sec ? " · " + sec : "") + "</td><td>" + t.statuses[r[3]] + ", " + t.kinds[r[4]] +
+        "</td></tr><tr><td></td><td colspan=2 class=fl-src>" +
+        (src[1] ? '<a href="' + src[1] + '" target="_blank" rel="noopener noreferrer">' +
+          src[0] + "</a>" : src[0]) +
+        (r.length > 6 ? '<div class="fl-snip">' + r[6] + "</div>" : "") + "</td></tr>";
+    }
+    h += "</table>";
+    if (n > maxRows) { h += "<div class=fl-more>… and " + (n - maxRows) + " earlier</div>"; }
+    return h + "</div>";
+  };
+  var flTooltip = function (m) { return m[5] + " (" + m[6] + ", " + t.statuses[m[4]] + ")"; };
   for (var i = 0; i < markers.length; i++) {
-    var m = markers[i], s = styles[m[4]] || styles.reported;
-    L.circleMarker([m[0], m[1]], {radius: m[2], color: m[3], fillColor: m[3],
-      weight: s.weight, opacity: s.opacity, fillOpacity: s.fillOpacity, dashArray: s.dashArray,
-      className: "fl-marker fl-" + m[4]})
-      .bindPopup(m[5], {maxWidth: 420}).bindTooltip(m[6]).addTo(map);
+    var m = markers[i], st = t.statuses[m[4]], s = styles[st] || styles.reported;
+    var mk = L.circleMarker([m[0], m[1]], {radius: m[2], color: t.colours[m[3]],
+      fillColor: t.colours[m[3]], weight: s.weight, opacity: s.opacity,
+      fillOpacity: s.fillOpacity, dashArray: s.dashArray, className: "fl-marker fl-" + st});
+    mk.flData = m;
+    mk.bindPopup(function (layer) { return flPopup(layer.flData); }, {maxWidth: 420})
+      .bindTooltip(function (layer) { return flTooltip(layer.flData); }).addTo(map);
   }
   var labels = {{ this.labels_json }};
   for (var j = 0; j < labels.length; j++) {
@@ -398,6 +498,8 @@ class FrontlineLayer(MacroElement):
         self.view_key_json = _script_json(view_key)
         self._name = "FrontlineLayer"
         self.markers_json = _script_json(data.markers)
+        self.tables_json = _script_json(data.tables)
+        self.max_rows = int(MAX_POPUP_ROWS)
         self.labels_json = _script_json(data.labels)
         self.styles_json = _script_json(STATUS_STYLE)
         self.cities_json = _script_json([[_e(n), la, lo] for n, la, lo in REFERENCE_CITIES])

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
+import geopandas as gpd
+import pandas as pd
+import pytest
 from conftest import XSS_SECTION, XSS_SNIPPET, XSS_TITLE, day
 
 from geo import events as ev
 from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
 from geo.fronts import color
-from geo.mapview import STATUS_STYLE, build_map, legend_html, map_data, render_html, safe_url
+from geo.mapview import (
+    M_COLOUR,
+    M_RADIUS,
+    M_STATUS,
+    MAX_POPUP_ROWS,
+    STATUS_STYLE,
+    MapData,
+    build_map,
+    legend_html,
+    map_data,
+    popup_html,
+    render_html,
+    safe_url,
+    tooltip_html,
+)
 from geo.views import ViewQuery, filter_events
 
 _ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", re.I)
@@ -20,6 +39,22 @@ def _markers(html: str) -> list[list]:
     m = re.search(r"var markers = (\[.*?\]);\n", html)
     assert m, "markers array not found"
     return json.loads(m.group(1))
+
+
+def _tables(html: str) -> dict[str, list]:
+    m = re.search(r"var t = (\{.*?\}), maxRows = (\d+);\n", html)
+    assert m, "lookup tables not found"
+    return json.loads(m.group(1))
+
+
+def _page_data(html: str) -> MapData:
+    """The markers and tables exactly as the page holds them (places/labels not needed)."""
+    return MapData(None, _markers(html), [], _tables(html))  # type: ignore[arg-type]
+
+
+def _index(data: MapData) -> dict[str, int]:
+    """place_id -> marker index (markers follow ``data.places``)."""
+    return {pid: i for i, pid in enumerate(data.places["place_id"])}
 
 
 def test_map_has_one_marker_per_place_and_only_local_assets(events) -> None:
@@ -44,31 +79,38 @@ def test_tiles_are_optional(events) -> None:
 
 def test_colour_by_front_and_style_by_status(events) -> None:
     d = day("2024-05-24")
-    markers = _markers(render_html(build_map(filter_events(events, ViewQuery.of(d, d)))[0]))
-    by_name = {re.match(r"[^(]+", mk[6]).group(0).strip(): mk for mk in markers}
-    assert by_name["Chasiv Yar"][3] == color("Donetsk") == "#D55E00"
-    assert by_name["Krynky"][3] == color("Kherson")
-    assert by_name["Chasiv Yar"][4] == "confirmed"
-    assert by_name["Krynky"][4] == "claimed"
-    assert by_name["Kurakhove"][4] == "reported"
+    page = _page_data(render_html(build_map(filter_events(events, ViewQuery.of(d, d)))[0]))
+    t = page.tables
+    by_name = {
+        re.match(r"[^(]+", tooltip_html(page, i)).group(0).strip(): mk
+        for i, mk in enumerate(page.markers)
+    }
+    assert t["colours"][by_name["Chasiv Yar"][M_COLOUR]] == color("Donetsk") == "#D55E00"
+    assert t["colours"][by_name["Krynky"][M_COLOUR]] == color("Kherson")
+    assert t["statuses"][by_name["Chasiv Yar"][M_STATUS]] == "confirmed"
+    assert t["statuses"][by_name["Krynky"][M_STATUS]] == "claimed"
+    assert t["statuses"][by_name["Kurakhove"][M_STATUS]] == "reported"
     # The three styles really differ: filled, hollow dashed, pale.
     assert STATUS_STYLE["confirmed"]["fillOpacity"] > STATUS_STYLE["reported"]["fillOpacity"]
     assert STATUS_STYLE["claimed"]["fillOpacity"] < 0.2 and STATUS_STYLE["claimed"]["dashArray"]
 
 
 def test_radius_grows_with_mentions(events) -> None:
-    markers = {mk[7]: mk for mk in map_data(events).markers}
-    assert markers["p-chasiv"][2] > markers["p-kurakh"][2]  # 3 mentions vs 1
+    data = map_data(events)
+    at = _index(data)
+    # 3 mentions vs 1
+    assert data.markers[at["p-chasiv"]][M_RADIUS] > data.markers[at["p-kurakh"]][M_RADIUS]
 
 
 def test_popup_has_place_dates_front_status_and_safe_links(events) -> None:
-    markers = {mk[7]: mk for mk in map_data(events).markers}
-    pop = markers["p-chasiv"][5]
+    data = map_data(events)
+    at = _index(data)
+    pop = popup_html(data, at["p-chasiv"])
     assert "Chasiv Yar" in pop and "3 mentions" in pop and "2024-05-20 – 2024-05-24" in pop
     assert "Bakhmut direction" in pop and "confirmed, attack" in pop and "claimed, attack" in pop
     assert '<a href="https://example.org/r/817"' in pop and "Day 817 summary</a>" in pop
     # A javascript: URL is not a link; its title is still shown.
-    lyptsi = markers["p-lyptsi"][5]
+    lyptsi = popup_html(data, at["p-lyptsi"])
     assert "javascript:" not in lyptsi and "Day 819 summary" in lyptsi and "<a " not in lyptsi
 
 
@@ -76,7 +118,11 @@ def test_report_text_is_escaped(events) -> None:
     html = render_html(build_map(events)[0])
     for raw in (XSS_TITLE, XSS_SNIPPET, XSS_SECTION, "<script>alert", "<img src", "<b onm"):
         assert raw not in html
-    pop = {mk[7]: mk for mk in _markers(html)}["p-krynky"][5]
+    # The page holds the escaped strings (the popup is built from them in the browser).
+    data = map_data(events)
+    page = _page_data(html)
+    assert page.markers == data.markers and page.tables == data.tables
+    pop = popup_html(page, _index(data)["p-krynky"])
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in pop
     assert "&lt;img src=x onerror=alert(&#x27;snippet&#x27;)&gt;" in pop
     assert "&lt;b onmouseover=alert(3)&gt;River&lt;/b&gt; axis {{ 7*7 }}{% raw %}" in pop
@@ -109,7 +155,8 @@ def test_loaded_store_maps_like_in_memory(store) -> None:
     gdf = ev.load(store)
     data = map_data(gdf)
     assert len(data.markers) == gdf["place_id"].nunique() == 8
-    assert {mk[7] for mk in data.markers} == set(gdf["place_id"].astype(str))
+    assert set(data.places["place_id"]) == set(gdf["place_id"].astype(str))
+    assert sum(mk[6] for mk in data.markers) == len(gdf)  # counts
 
 
 def test_overlay_is_drawn_under_markers(events) -> None:
@@ -147,3 +194,36 @@ def test_ensure_leaflet_copies_once(tmp_path) -> None:
     mtime = js.stat().st_mtime_ns
     ensure_leaflet(tmp_path)
     assert js.stat().st_mtime_ns == mtime  # nothing copied the second time
+
+
+def test_page_holds_each_source_once_and_caps_rows(events) -> None:
+    # Every event five times over: more than MAX_POPUP_ROWS mentions at Chasiv Yar.
+    many = gpd.GeoDataFrame(pd.concat([events] * 5, ignore_index=True), crs=events.crs)
+    data = map_data(many)
+    html = render_html(build_map(many, data=data)[0])
+    t = _tables(html)
+    titles = [s[0] for s in t["sources"]]
+    assert len(titles) == len(set(titles)) == many["source"].nunique()
+    assert html.count("Day 817 summary") == 1  # in the table only, not per row
+    i = _index(data)["p-chasiv"]
+    assert data.markers[i][6] == 15 and len(data.markers[i][-1]) == MAX_POPUP_ROWS
+    pop = popup_html(data, i)
+    assert pop.count("<tr>") == 2 * MAX_POPUP_ROWS and "… and 3 earlier" in pop
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's JS")
+def test_page_js_builds_the_same_popups_as_python(events) -> None:
+    html = render_html(build_map(events)[0])
+    js = html[html.index("var t = ") : html.index("for (var i = 0; i < markers.length")]
+    js += "process.stdout.write(JSON.stringify(markers.map(function (m) {"
+    js += "return [flPopup(m), flTooltip(m)]; })));"
+    out = subprocess.run(
+        ["node", "-"], input=js, capture_output=True, text=True, timeout=30, check=True
+    )
+    built = json.loads(out.stdout)
+    page = _page_data(html)
+    assert len(built) == len(page.markers) > 0
+    for i, (pop, tip) in enumerate(built):
+        assert pop == popup_html(page, i) and tip == tooltip_html(page, i)
+    krynky = next(p for p, _ in built if "Krynky" in p)
+    assert "&lt;img src=x onerror=" in krynky and "<img" not in krynky
