@@ -14,8 +14,9 @@ section is the set of candidates that lie close together, so the resolver:
    (``context-paragraph`` / ``context-section`` / ``context-front``), and each
    win becomes an anchor for the next round;
 3. falls back to a major city among the candidates (``major-city``) when the
-   context does not point elsewhere, and to the online geocoder for names the
-   gazetteer lacks (``online``).
+   context does not point elsewhere, then to the one prominent town of a front
+   zone when every namesake is a far-away hamlet (``prominent-town``), and to
+   the online geocoder for names the gazetteer lacks (``online``).
 
 Anything else stays unresolved (``ambiguous`` with its candidates, or
 ``unknown``): a wrong namesake on the map is worse than a missing point.
@@ -41,7 +42,9 @@ MARGIN = 2.0  # ... and score at least this many times the runner-up
 CITY_NAMESAKE_KM = 15.0  # a village beats a major city namesake only this close to its paragraph
 TOWN_POPULATION = 20_000  # a town a report may name as a reference point ("the H20 X-Y highway")
 TOWN_NAMESAKE_KM = 50.0  # ... that is plausible when this close to the paragraph's places
+OUTSKIRTS_KM = 5.0  # a namesake this close to a town is its suburb, not a rival
 FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
+FEATURE_FAR_KM = 50.0  # ... and a river's or reservoir's one point this far
 LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
 
@@ -410,7 +413,9 @@ def _mutual(items: list[_Item]) -> int:
     return len(decided)
 
 
-def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
+def _front_anchor_ok(
+    p: Place, it: _Item, items: list[_Item], limit: float = FAR_FROM_FRONT_KM
+) -> bool:
     """A single front-oblast candidate must lie near the front's unique anchors, if any.
 
     Only settlements count: a river's or a spit's one point says little about
@@ -423,7 +428,7 @@ def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
     ]  # fmt: skip
     if it.fi < 0 or not ref:
         return True
-    return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+    return min(_km(p, q) for q in ref) <= limit
 
 
 def _lone_centre(it: _Item, items: list[_Item]) -> Place | None:
@@ -439,6 +444,44 @@ def _lone_centre(it: _Item, items: list[_Item]) -> Place | None:
     if any(_km(p, a) <= MAX_ANCHOR_KM for p in it.cands for a in ctx):
         return None
     return centres[0]
+
+
+def _prominent(p: Place) -> bool:
+    return p.population >= TOWN_POPULATION or p.feature_code in ("PPLA", "PPLA2")
+
+
+def _prominent_town(it: _Item, items: list[_Item]) -> Place | None:
+    """The one town (20k+ people or a raion centre) of a front zone bearing the
+    name, when every namesake is a village a tenth its size or less and none of
+    them lies within reach of the places around the mention.
+
+    A war report naming "Rubizhne" or "Lyman" without nearby places means the
+    town the war is about, not a hamlet of the same name; a hamlet near the
+    report's places keeps the name ambiguous.
+    """
+    from geo.fronts import zone_front
+
+    towns = [
+        p for p in it.cands
+        if _prominent(p) and name_key(p.name) == it.key and zone_front(p.oblast, p.raion)
+    ]  # fmt: skip
+    if len(towns) != 1:
+        return None
+    town = towns[0]
+    # a hamlet on the town's outskirts is the same point to a map reader
+    rest = [p for p in it.cands if p is not town and _km(p, town) > OUTSKIRTS_KM]
+    if any(_prominent(p) or p.population * 10 > max(town.population, 1) for p in rest):
+        return None
+    obl = front_oblasts(it.front) if it.fi >= 0 else ()
+    if obl and town.oblast not in obl:
+        # a town outside the front's oblasts must lie near the paragraph's places
+        para = [a for a, _ in _anchors(it, items, ("paragraph",))]
+        if not para or min(_km(town, a) for a in para) > FAR_FROM_FRONT_KM:
+            return None
+    ctx = [a for a, _ in _anchors(it, items, ("paragraph", "section", "front"))]
+    if any(_km(p, a) <= MAX_ANCHOR_KM for p in rest for a in ctx):
+        return None
+    return town
 
 
 def _outranked_by_city(p: Place, cands: list[Place], key: str) -> bool:
@@ -543,13 +586,37 @@ def _resolve_items(items: list[_Item]) -> None:
         def near(p: Place, ctx=ctx) -> bool:
             return min(_km(p, a) for a, _ in ctx) <= MAX_ANCHOR_KM
 
-        # a city of the front's own oblasts (Mariupol on the Donetsk front) holds
-        # even far from today's places, unless a namesake sits among them
+        # An oblast capital's bare name is the capital (Kyiv named on the Sumy
+        # front); another city holds even far from the front's places (Mariupol
+        # named on the Kherson front) unless a namesake sits among them.
+        capital = city.feature_code in MAJOR_CODES and name_key(city.name) == it.key
         if (
-            not ctx or it.fi < 0 or near(city)
-            or (city in it.prior and not any(near(p) for p in it.cands if p is not city))
+            capital or not ctx or it.fi < 0 or near(city)
+            or not any(near(p) for p in it.cands if p is not city)
         ):  # fmt: skip
             it.place, it.method = city, "major-city"
+    # 6. a prominent town of a front zone when no namesake is near the context
+    # ("the town of Rubizhne" with only Luhansk City around it)
+    for it in items:
+        if it.place is None and len(it.cands) >= 2:
+            town = _prominent_town(it, items)
+            if town is not None:
+                it.place, it.method = town, "prominent-town"
+    # 7. a river's or reservoir's one point may lie anywhere along it: outside
+    # the front's oblasts it must lie near the front's settlements
+    for it in items:
+        p = it.place
+        if p is None or p.precision == "settlement" or it.fi < 0:
+            continue
+        obl = front_oblasts(it.front)
+        if not obl or p.oblast in obl:
+            continue
+        ref = [
+            o.place for o in it.peers
+            if o.place is not None and o is not it and o.place.precision == "settlement"
+        ]  # fmt: skip
+        if not ref or min(_km(p, q) for q in ref) > FEATURE_FAR_KM:
+            it.place, it.method = None, "far-from-front"
 
 
 # --- one name from the command line -------------------------------------------------

@@ -350,3 +350,51 @@ def test_capital_name_is_never_a_village_by_context(gaz):
     layout = [("Sumy", "", [(1, ["Kyiv", "Bohdanivka", "Kyiv", "Sumy", "Kyiv", "Kaniv"])])]
     assert "geonames:704213" not in _one(layout, "Kyiv", gaz)
     assert "geonames:704213" in {p.place_id for p in gaz.lookup("Kyiv")}
+
+
+def test_capital_named_on_another_front_is_the_capital(gaz):
+    # "Kyiv" in a Sumy paragraph: the capital, though no Sumy place is near it
+    layout = [("Sumy", "", [(1, ["Sumy", "Okhtyrka", "Trostianets", "Kyiv"])])]
+    assert _one(layout, "Kyiv", gaz) == {"geonames:703448"}
+
+
+def test_major_city_named_on_another_front_without_a_near_namesake(gaz):
+    # Nikopol shelled, in a Kherson paragraph: its namesake lies near Izium, far away
+    layout = [("Kherson", "", [(1, ["Kherson", "Snihurivka", "Nikopol"])])]
+    assert _one(layout, "Nikopol", gaz) == {"geonames:700051"}
+    # ... and Mariupol on the Kherson front, where only Kirovohrad has a namesake
+    layout = [("Kherson", "", [(1, ["Kherson", "Mariupol"])])]
+    assert _one(layout, "Mariupol", gaz) == {"geonames:701822"}
+
+
+def test_prominent_town_without_nearby_namesakes(gaz):
+    # Rubizhne the town: its one Luhansk namesake is a hamlet 4 km from it, the
+    # others lie far from the paragraph's places
+    layout = [("Luhansk", "", [(1, ["Popasna", "Rubizhne"])])]
+    assert _one(layout, "Rubizhne", gaz) == {"geonames:695274"}
+    # outside fronts and alone: Bakhmut, not the Poltava hamlet of that name
+    res = resolve_report(day_report([], [_m("Bakhmut", 3)]), gaz)
+    assert res[0].resolution.place.oblast == "Donetsk"
+    assert res[0].resolution.method == "prominent-town"
+    assert len(gaz.lookup("Bakhmut")) > 1
+
+
+def test_prominent_town_yields_to_a_namesake_near_the_context(gaz):
+    # "Lyman" beside places near Kharkiv City: a Lyman hamlet lies there, so no guess
+    layout = [("Kharkiv", "", [(1, ["Kharkiv", "Tsyrkuny", "Lyman"])])]
+    got = _one(layout, "Lyman", gaz)
+    assert "geonames:704204" not in got
+
+
+def test_river_point_far_from_the_front_stays_unresolved(gaz):
+    # GeoNames puts the Dnipro at its mouth near Kherson: right for the Kherson
+    # front, 300 km off for a Zaporizhia paragraph about Hulyaipole
+    def river(front: str, town: str):
+        rep = day_report([(front, "", [(1, [town])])])
+        rep.fronts[0].sections[0].mentions.append(_m("Dnipro River", 1, feature=True))
+        return next(r for r in resolve_report(rep, gaz) if r.mention.text == "Dnipro River")
+
+    far = river("Zaporizhia", "Hulyaipole")
+    assert far.resolution.place is None and far.resolution.method == "far-from-front"
+    near = river("Kherson", "Kherson")
+    assert near.resolution.place is not None and near.resolution.place.precision != "settlement"
