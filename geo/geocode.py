@@ -42,6 +42,7 @@ MARGIN = 2.0  # ... and score at least this many times the runner-up
 CITY_NAMESAKE_KM = 15.0  # a village beats a major city namesake only this close to its paragraph
 TOWN_POPULATION = 20_000  # a town a report may name as a reference point ("the H20 X-Y highway")
 TOWN_NAMESAKE_KM = 50.0  # ... that is plausible when this close to the paragraph's places
+PROMINENT_POPULATION = 10_000  # a town a bare name means when its namesakes are far hamlets
 OUTSKIRTS_KM = 5.0  # a namesake this close to a town is its suburb, not a rival
 FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
 FEATURE_FAR_KM = 50.0  # ... and a river's or reservoir's one point this far
@@ -447,11 +448,11 @@ def _lone_centre(it: _Item, items: list[_Item]) -> Place | None:
 
 
 def _prominent(p: Place) -> bool:
-    return p.population >= TOWN_POPULATION or p.feature_code in ("PPLA", "PPLA2")
+    return p.population >= PROMINENT_POPULATION or p.feature_code in ("PPLA", "PPLA2")
 
 
 def _prominent_town(it: _Item, items: list[_Item]) -> Place | None:
-    """The one town (20k+ people or a raion centre) of a front zone bearing the
+    """The one town (10k+ people or a raion centre) of a front zone bearing the
     name, when every namesake is a village a tenth its size or less and none of
     them lies within reach of the places around the mention.
 
@@ -470,7 +471,9 @@ def _prominent_town(it: _Item, items: list[_Item]) -> Place | None:
     town = towns[0]
     # a hamlet on the town's outskirts is the same point to a map reader
     rest = [p for p in it.cands if p is not town and _km(p, town) > OUTSKIRTS_KM]
-    if any(_prominent(p) or p.population * 10 > max(town.population, 1) for p in rest):
+    # rivals by size are places bearing the name itself, not an old name of theirs
+    rivals = [p for p in rest if name_key(p.name) == it.key]
+    if any(_prominent(p) or p.population * 10 > max(town.population, 1) for p in rivals):
         return None
     obl = front_oblasts(it.front) if it.fi >= 0 else ()
     if obl and town.oblast not in obl:
