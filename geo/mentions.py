@@ -36,7 +36,13 @@ Special forms:
   Rivers" -> Inhulets River, Dnipro River);
 - ``Siverskyi Donets`` (any spelling, with or without ``River``) is one feature
   mention with the key of "Siverskyi Donets River", never the town Donets or
-  Donetsk.
+  Donetsk; ISW's ``Dnipro direction`` is the river, not the city;
+- a stoplisted word that is also a front village (:data:`PLACE_IN_CONTEXT`:
+  Shevchenko, Nove, New York) counts after a locative word or inside a list of
+  places ("near Udachne, Shevchenko, and Zvirove");
+- a run that starts with a prefix word (:data:`NAME_PREFIXES`: Malaya, Velyka,
+  Nova…) is one name or none: "Malaya Loknya", missing from the gazetteer, never
+  becomes the village "Loknya".
 """
 
 from __future__ import annotations
@@ -322,6 +328,27 @@ STOPLIST_WORDS = (
     "Kondratiev",
 )
 STOPLIST: frozenset[str] = frozenset(name_key(w) for w in STOPLIST_WORDS)
+# Stoplisted words that are also villages on the front ("near Udachne, Shevchenko,
+# and Kotlyne"): they count where a place is expected, never elsewhere.
+PLACE_IN_CONTEXT: frozenset[str] = frozenset(
+    name_key(w) for w in ("Shevchenko", "Nove", "New York")
+)
+# First words of compound names ("Malaya Loknya", "Velyka Novosilka"): a run
+# that starts with one is one name or none, never its second word alone.
+NAME_PREFIXES: frozenset[str] = frozenset(
+    name_key(w)
+    for w in (
+        "Mala", "Malaya", "Malyi", "Maly", "Velyka", "Velykyi", "Veliky", "Velikaya",
+        "Bolshaya", "Bolshoy", "Bolshoi", "Nova", "Novyi", "Novy", "Novaya", "Nove",
+        "Stara", "Staryi", "Staraya", "Verkhnia", "Verkhnii", "Verkhny", "Verkhnyaya",
+        "Nyzhnia", "Nyzhnii", "Nizhny", "Nizhnyaya", "Krasnaya", "Krasnyi", "Krasny",
+    )
+)  # fmt: skip
+_DNIPRO, _DNIPRO_RIVER = name_key("Dnipro"), name_key("Dnipro River")
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:near|in|at|toward|towards|into|around|outside|within|from|of|and|or)"
+    r"(?:\s+the\s+(?:village|settlement|town)\s+of)?\s+|,\s+)$"
+)
 
 _NAME = r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?"
 _URLS = re.compile(r"(?:https?://|www\.)\S+")
@@ -484,6 +511,12 @@ def find_mentions(
             if found is _MISSING:
                 found = runs[run] = _longest_name(text, s, toks, has, gaz)
             if found is None:
+                found = _name_in_place_context(text, s, toks, has, gaz, out, lo)
+            if found is None:
+                if len(toks) > 1 and name_key(text[s : toks[0][1]]) in NAME_PREFIXES:
+                    # "Malaya Loknya" is not in the gazetteer; "Loknya" alone is
+                    # another village across the border
+                    free = e
                 continue
             rel, key, is_feature = found
             end = s + rel
@@ -492,7 +525,10 @@ def find_mentions(
             if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
                 free = end
                 continue
-            if nxt_word in CITY_WORDS:
+            if nxt_word == "direction" and key == _DNIPRO:
+                # ISW's "Dnipro direction" is the river front below Zaporizhzhia, not the city
+                key, is_feature = _DNIPRO_RIVER, True
+            elif nxt_word in CITY_WORDS:
                 end = nxt.end()
             elif nxt_word in FEATURE_WORDS:
                 # "the Inhulets and Dnipro Rivers": the key is that of "Dnipro River"
@@ -551,6 +587,27 @@ def _longest_name(
         if key in STOPLIST:
             continue
         if has(key):
+            return toks[j][1] - s, key, _all_features(gaz, key)
+    return None
+
+
+def _name_in_place_context(
+    text: str, s: int, toks: list[tuple[int, int]], has, gaz, out: list[Mention], lo: int
+) -> tuple[int, str, bool | None] | None:
+    """A :data:`PLACE_IN_CONTEXT` name where a place is expected: after "near",
+    "in", "toward"…, or after a comma or "and" that follows another mention."""
+    before = text[max(lo, s - 40) : s]
+    m = _PLACE_BEFORE.search(before)
+    if m is None:
+        return None
+    sep = m.group()
+    if (sep.startswith(",") or sep.lstrip().startswith(("and", "or"))) and not (
+        out and out[-1].end >= s - len(sep) - 5
+    ):
+        return None  # a list, but not a list of places
+    for j in range(len(toks) - 1, -1, -1):
+        key = name_key(text[s : toks[j][1]])
+        if key in PLACE_IN_CONTEXT and has(key):
             return toks[j][1] - s, key, _all_features(gaz, key)
     return None
 

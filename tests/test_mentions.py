@@ -130,3 +130,25 @@ def test_plural_feature_words_make_every_listed_name_a_feature(gaz):
 
 def test_commander_surname_is_not_a_place(gaz):
     assert _texts("Brigade commander Oleksii Kondratiev denied the reports.", gaz) == []
+
+
+def test_stoplisted_village_names_count_where_a_place_is_expected(gaz):
+    text = "Troops attacked near Udachne, Shevchenko, and Zvirove; later in Nove."
+    assert _texts(text, gaz) == ["Udachne", "Shevchenko", "Zvirove", "Nove"]
+    # the poet and the minister stay people
+    text = "A statue of Taras Shevchenko stood there. Minister Shevchenko spoke."
+    assert "Shevchenko" not in _texts(text, gaz)
+
+
+def test_compound_name_missing_from_the_gazetteer_is_not_its_second_word(gaz):
+    # "Loknya" alone is a Sumy village; "Malaya Loknya" is a Kursk one the gazetteer lacks
+    assert gaz.lookup("Loknya") and not gaz.lookup("Malaya Loknya")
+    assert _texts("Clashes near Malaya Loknya and Sudzha.", gaz) == ["Sudzha"]
+    assert _texts("Clashes near Velyka Novosilka.", gaz) == ["Velyka Novosilka"]
+
+
+def test_dnipro_direction_is_the_river(gaz):
+    (m,) = find_mentions("Russian forces attacked in the Dnipro direction.", gaz)
+    assert m.text == "Dnipro" and m.is_feature and m.key == name_key("Dnipro River")
+    (m,) = find_mentions("Missiles struck Dnipro overnight.", gaz)
+    assert not m.is_feature and m.key == name_key("Dnipro")
