@@ -197,3 +197,25 @@ def test_a_zoneless_major_city_does_not_vote_for_its_hamlet_namesake():
     # one Nikopol is a village in Izium raion (Luhansk zone); the name means the city
     assert zone_votes(find_mentions("Shelling hit Nikopol.", gaz), gaz) == {}
     assert zone_votes(find_mentions("Shelling hit Lysychansk.", gaz), gaz) == {"Luhansk": 1}
+
+
+def test_direction_layout_of_2025_in_markdown():
+    # Markdown headings, a Kursk section, one paragraph per "X direction", a Northern Axis
+    r = parse_file(FIX / "isw_2025-03-10.md")
+    assert r.format == "isw" and r.date == dt.date(2025, 3, 10)
+    fr = _fronts(r)
+    assert set(fr) == {"Kursk", "Luhansk", "Donetsk", "Zaporizhia", "Kherson", "Kharkiv"}
+    assert fr["Kursk"] == ["Sudzha", "Sverdlikovo"]  # not "Loknya" out of "Malaya Loknya"
+    assert {"Kindrashivka", "Zahryzove", "Nove", "Yampolivka", "Ivanivka"} <= set(fr["Luhansk"])
+    assert {"Dyliivka", "Kotlyne", "Udachne", "Shevchenko", "Novoocheretuvate"} <= set(
+        fr["Donetsk"]
+    )
+    assert fr["Zaporizhia"] == ["Orikhiv", "Stepove", "Mala Tokmachka", "Pyatykhatky"]
+    assert fr["Kharkiv"][:2] == ["Kharkiv City", "Vovchansk"]
+    (dnipro,) = [m for f in r.fronts if f.name == "Kherson" for s in f.sections
+                 for m in s.mentions if m.text == "Dnipro"]  # fmt: skip
+    assert dnipro.is_feature
+    donetsk = next(f for f in r.fronts if f.name == "Donetsk")
+    assert donetsk.initiative == "Russia" and donetsk.initiative_source == "inferred"
+    claimed = [m for f in r.fronts for s in f.sections for m in s.mentions if m.text == "Ivanivka"]
+    assert claimed[0].status == "claimed"
