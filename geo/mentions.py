@@ -42,7 +42,8 @@ Special forms:
   places ("near Udachne, Shevchenko, and Zvirove");
 - a run that starts with a prefix word (:data:`NAME_PREFIXES`: Malaya, Velyka,
   Nova…) is one name or none: "Malaya Loknya", missing from the gazetteer, never
-  becomes the village "Loknya".
+  becomes the village "Loknya"; nor does a run of two names in a row ("Zeleny
+  Shlyakh", "Cherkasy Tyshky") unless both are towns ("Rubizhne Popasna").
 """
 
 from __future__ import annotations
@@ -525,6 +526,9 @@ def find_mentions(
             if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
                 free = end
                 continue
+            if end < e and text[end] == " " and _unknown_compound(nxt, key, has, gaz):
+                free = e
+                continue
             if nxt_word == "direction" and key == _DNIPRO:
                 # ISW's "Dnipro direction" is the river front below Zaporizhzhia, not the city
                 key, is_feature = _DNIPRO_RIVER, True
@@ -589,6 +593,25 @@ def _longest_name(
         if has(key):
             return toks[j][1] - s, key, _all_features(gaz, key)
     return None
+
+
+def _unknown_compound(nxt: re.Match | None, key: str, has, gaz) -> bool:
+    """A name followed by another place name ("Zeleny Shlyakh", "Cherkasy Tyshky"):
+    one name the gazetteer lacks, not two places. Two towns in a row are two
+    places with a comma missing ("Rubizhne Popasna")."""
+    if nxt is None or not nxt.group()[0].isupper():
+        return False
+    w = nxt.group().lower()
+    if w in CITY_WORDS or w in FEATURE_WORDS or w in AREA_WORDS or w in AFTER_SKIP:
+        return False
+    key2 = name_key(nxt.group())
+    if key2 in STOPLIST or not has(key2):
+        return False
+    return not (_is_town(gaz, key) and _is_town(gaz, key2))
+
+
+def _is_town(gaz, key: str) -> bool:
+    return any(p.population >= 10_000 for p in gaz.candidates(key))
 
 
 def _name_in_place_context(

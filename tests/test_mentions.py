@@ -152,3 +152,14 @@ def test_dnipro_direction_is_the_river(gaz):
     assert m.text == "Dnipro" and m.is_feature and m.key == name_key("Dnipro River")
     (m,) = find_mentions("Missiles struck Dnipro overnight.", gaz)
     assert not m.is_feature and m.key == name_key("Dnipro")
+
+
+def test_two_names_in_a_row_are_one_unknown_name_unless_both_are_towns(gaz):
+    assert gaz.lookup("Zeleny") and gaz.lookup("Shlyakh") and not gaz.lookup("Zeleny Shlyakh")
+    assert _texts("Counterattacks near Zeleny Shlyakh and Sudzha.", gaz) == ["Sudzha"]
+    assert _texts("Strikes on Cherkasy Tyshky.", gaz) == []
+    assert _texts("Assaults on Rubizhne Popasna, and Kreminna.", gaz) == [
+        "Rubizhne",
+        "Popasna",
+        "Kreminna",
+    ]

@@ -219,3 +219,16 @@ def test_direction_layout_of_2025_in_markdown():
     assert donetsk.initiative == "Russia" and donetsk.initiative_source == "inferred"
     claimed = [m for f in r.fronts for s in f.sections for m in s.mentions if m.text == "Ivanivka"]
     assert claimed[0].status == "claimed"
+
+
+def test_operations_in_russia_and_direction_labels_of_2024():
+    r = parse_file(FIX / "isw_2024-10-15.txt")
+    fr = _fronts(r)
+    # "Ukrainian Operations in the Russian Federation" names no front: Kursk by default
+    assert "Kursk" in fr and "Zeleny" not in str(fr)
+    assert fr["Luhansk"][:4] == ["Kupyansk", "Kruhlyakivka", "Kolisnykivka", "Synkivka"]
+    secs = {s.heading for f in r.fronts if f.name == "Donetsk" for s in f.sections}
+    assert {"Siversk direction", "Toretsk direction", "Vuhledar direction"} <= secs
+    assert {"Niu-York", "Predtechyne", "Maksymilianivka"} <= set(fr["Donetsk"])
+    assert fr["Kherson"] == ["Krynky", "Dnipro River"]
+    assert "Kryvyi Rih" in [m.text for m in r.other_mentions]

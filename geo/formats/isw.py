@@ -147,6 +147,7 @@ _AXIS_NAME = re.compile(
     re.I,
 )
 _HEAD_WORD = re.compile(r"[^\W\d_][\w'’]*")
+_IN_RUSSIA = re.compile(r"\b(?:in|into|inside)\s+(?:the\s+)?russia(?:n\s+federation)?\b", re.I)
 
 
 class HeadingSpec:
@@ -214,6 +215,9 @@ def heading_spec(core: str, gaz) -> HeadingSpec:
         if w.lower() in _GENERIC_DEFAULT:
             default = _GENERIC_DEFAULT[w.lower()]
             break
+    if not named and default is None and _IN_RUSSIA.search(core):
+        # "Ukrainian Operations in the Russian Federation": Kursk unless the places say otherwise
+        default = "Kursk"
     return HeadingSpec(core, named, default)
 
 
