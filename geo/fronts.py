@@ -176,6 +176,16 @@ def front_oblasts(front: str | None) -> frozenset[str]:
     return f.oblasts if f else frozenset()
 
 
+RUSSIAN_OBLASTS = frozenset({"Belgorod", "Kursk", "Bryansk"})
+
+
+def in_russia(front: str | None) -> bool:
+    """A front whose zone lies in Russia (Kursk): its villages are written in
+    Russian transliteration ("Lyubimovka"), Ukraine's in Ukrainian ("Liubymivka")."""
+    f = FRONTS.get(front or "")
+    return bool(f and f.zone_oblasts) and f.zone_oblasts <= RUSSIAN_OBLASTS
+
+
 def zone_front(oblast: str, raion: str) -> str | None:
     """Which front's zone a place lies in, by its oblast and raion; ``None`` if none."""
     for f in FRONTS.values():

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geo._text import name_key
-from geo.fronts import canonical_front, front_oblasts
+from geo.fronts import canonical_front, front_oblasts, in_russia
 from geo.model import Mention, Place, Report, Resolution, ResolvedMention
 
 MAJOR_POPULATION = 100_000
@@ -174,9 +174,12 @@ def _items(report: Report, gaz) -> list[_Item]:
     for fi, front in enumerate(report.fronts):
         fname = canonical_front(front.name) if front.name else front.name
         obl = front_oblasts(fname)
+        russian = in_russia(fname)
         for si, sec in enumerate(front.sections):
             for m in sec.mentions:
                 c = cands(m)
+                if russian:
+                    c = _as_written_in_russia(c, m.key or name_key(m.text))
                 prior = [p for p in c if p.oblast in obl] if obl else list(c)
                 it = _Item(m, front.name, sec.heading, fi, si, len(items), c, prior)
                 it.key = m.key or name_key(m.text)
@@ -192,6 +195,16 @@ def _items(report: Report, gaz) -> list[_Item]:
     for it in items:
         it.peers = groups[it.fi]
     return items
+
+
+def _as_written_in_russia(cands: list[Place], key: str) -> list[Place]:
+    """On a front in Russia, a Ukrainian place counts only under its own name.
+
+    "Lyubimovka" on the Kursk front is a Kursk village the gazetteer may lack,
+    not a Liubymivka in Sumy Oblast that GeoNames also lists under its Russian
+    name; "Yunakivka", written the Ukrainian way, is the Sumy village.
+    """
+    return [p for p in cands if p.country != "UA" or name_key(p.name) == key]
 
 
 def _level(a: _Item, b: _Item) -> str | None:

@@ -398,3 +398,17 @@ def test_river_point_far_from_the_front_stays_unresolved(gaz):
     assert far.resolution.place is None and far.resolution.method == "far-from-front"
     near = river("Kherson", "Kherson")
     assert near.resolution.place is not None and near.resolution.place.precision != "settlement"
+
+
+def test_front_in_russia_takes_ukrainian_places_only_under_their_own_name(gaz):
+    # GeoNames lists Ukraine's Liubymivkas under the Russian form too; on the
+    # Kursk front "Lyubimovka" is a Kursk village the gazetteer lacks
+    ukr = [p for p in gaz.lookup("Lyubimovka") if p.name == "Liubymivka"]
+    assert ukr
+    rep = day_report([("Kursk", "", [(1, ["Sudzha", "Lyubimovka", "Yunakivka"])])])
+    res = {r.mention.text: r.resolution for r in resolve_report(rep, gaz)}
+    assert res["Lyubimovka"].place is None
+    assert res["Lyubimovka"].candidates
+    assert not {p.place_id for p in ukr} & {p.place_id for p in res["Lyubimovka"].candidates}
+    assert res["Yunakivka"].place.oblast == "Sumy"
+    assert res["Sudzha"].place.country == "RU"
