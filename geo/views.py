@@ -171,9 +171,10 @@ class FrontLabel:
 
     @property
     def text(self) -> str:
-        """``"Donetsk — initiative: Russia"``; "(inferred)" when the report did not state it."""
+        """``"Donetsk — initiative: Russia"``; "(inferred)" when the report did not state it;
+        "unknown" when no report in view says (``None`` is a report saying neither side)."""
         if not self.initiative:
-            return self.front
+            return f"{self.front} — initiative: unknown"
         suffix = " (inferred)" if self.initiative_source == "inferred" else ""
         return f"{self.front} — initiative: {self.initiative}{suffix}"
 

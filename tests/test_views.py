@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from conftest import REPORTS, day, events_frame
@@ -74,6 +75,8 @@ def test_front_labels_use_latest_initiative_and_centre(events) -> None:
     # Kharkiv: inferred on 05-20, stated on 05-22 (latest) -> no "(inferred)".
     assert labels["Kharkiv"].text == "Kharkiv — initiative: Russia"
     assert labels["Zaporizhia"].text == "Zaporizhia — initiative: None"
+    # no report in view says who holds it: "unknown", not the stated "None"
+    assert replace(labels["Kherson"], initiative=None).text == "Kherson — initiative: unknown"
     day20 = filter_events(events, ViewQuery.of(day("2024-05-20"), day("2024-05-20")))
     kh = {lab.front: lab for lab in front_labels(day20)}["Kharkiv"]
     assert kh.text == "Kharkiv — initiative: Russia (inferred)"
