@@ -6,12 +6,41 @@ where activity grows; the initiative table shows who held it, per report.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import geopandas as gpd
 import pandas as pd
 
 from geo.views import NON_FRONT
 
 WEEKLY_AFTER_DAYS = 120  # longer spans are summed per week to stay readable
+
+
+CONTEXT_DAYS = 365  # the charts show about a year around the view
+
+
+def context_window(
+    dates: pd.Series, day_from: dt.date, day_to: dt.date, days: int = CONTEXT_DAYS
+) -> tuple[dt.date, dt.date]:
+    """The span the charts cover: about ``days`` centred on the view, within the data.
+
+    A store with a dense 2022 and one report from 2024 would otherwise squeeze
+    the year that matters into a corner of the chart. A view longer than
+    ``days`` is shown whole.
+    """
+    if len(dates) == 0:
+        return day_from, day_to
+    d = pd.to_datetime(dates)
+    first, last = d.min().date(), d.max().date()
+    extra = max(0, days - (day_to - day_from).days)
+    lo = day_from - dt.timedelta(days=extra // 2)
+    hi = day_to + dt.timedelta(days=extra - extra // 2)
+    # slide the window back inside the data rather than show empty months
+    if lo < first:
+        hi, lo = min(last, hi + (first - lo)), first
+    if hi > last:
+        lo, hi = max(first, lo - (hi - last)), last
+    return min(lo, day_from), max(hi, day_to)
 
 
 def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 from conftest import REPORTS, day, events_frame
 
-from geo.trend import initiative_by_date, mentions_per_front
+from geo.trend import context_window, initiative_by_date, mentions_per_front
 from geo.views import (
     NON_FRONT,
     ViewQuery,
@@ -141,3 +141,22 @@ def test_place_timeline_one_row_per_date_and_front() -> None:
     ]
     assert rows[1]["kinds"] == "advance, attack" and rows[1]["sources"] == "a"
     assert len(place_timeline(events_frame(rep), "elsewhere")) == 0
+
+
+def test_context_window_centres_a_year_on_the_view_within_the_data() -> None:
+    d = pd.Series(pd.to_datetime(["2022-02-24", "2022-12-31", "2024-05-24"]))
+    lo, hi = context_window(d, dt.date(2022, 8, 15), dt.date(2022, 8, 15))
+    assert (lo, hi) == (dt.date(2022, 2, 24), dt.date(2023, 2, 24))  # slid right of the start
+    lo, hi = context_window(d, dt.date(2024, 5, 24), dt.date(2024, 5, 24))
+    assert (lo, hi) == (dt.date(2023, 5, 25), dt.date(2024, 5, 24))  # slid left of the end
+    lo, hi = context_window(d, dt.date(2023, 6, 1), dt.date(2023, 6, 30))
+    assert hi - lo == dt.timedelta(days=365) and lo < dt.date(2023, 6, 1)
+    # a view longer than the window is shown whole
+    assert context_window(d, dt.date(2022, 2, 24), dt.date(2024, 5, 24)) == (
+        dt.date(2022, 2, 24),
+        dt.date(2024, 5, 24),
+    )
+    assert context_window(d.iloc[0:0], dt.date(2022, 1, 1), dt.date(2022, 1, 2)) == (
+        dt.date(2022, 1, 1),
+        dt.date(2022, 1, 2),
+    )
