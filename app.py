@@ -13,6 +13,7 @@ import hashlib
 import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -34,10 +35,17 @@ from geo.overlay import (
     overlay_dir,
     parse_overlay,
 )
-from geo.trend import initiative_by_date, initiative_spec, mentions_per_front, trend_spec
+from geo.trend import (
+    context_window,
+    initiative_by_date,
+    initiative_spec,
+    mentions_per_front,
+    trend_spec,
+)
 from geo.views import (
     NON_FRONT,
     ViewQuery,
+    dates_with_events,
     export_filename,
     filter_events,
     nearest_place,
@@ -49,6 +57,7 @@ st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 EVENTS_DIR = Path(os.environ.get("FRONTLINE_EVENTS_DIR", str(settings.EVENTS_DIR)))
 TILES_DEFAULT = os.environ.get("FRONTLINE_TILES", "1").lower() not in ("0", "no", "none", "off")
 PLAY_SECONDS = float(os.environ.get("FRONTLINE_PLAY_SECONDS", "1.2"))  # pause per step
+BELOW_MAP_AFTER_S = 1.0  # the panels under a session's first map follow it after this
 
 
 # --------------------------------------------------------------------------- data (cached)
@@ -69,11 +78,11 @@ def store_signature(events_dir: Path) -> str:
         entries = sorted(os.scandir(events_dir), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return ""
-    sig = [
-        (e.name, e.stat().st_size, e.stat().st_mtime_ns)
-        for e in entries
-        if e.name.endswith(".geojson") and not e.name.startswith(".")
-    ]
+    sig = []
+    for e in entries:
+        if e.name.endswith(".geojson") and not e.name.startswith("."):
+            s = e.stat()  # once: a stat costs more than the rest of this loop
+            sig.append((e.name, s.st_size, s.st_mtime_ns))
     return hashlib.blake2b(repr(sig).encode(), digest_size=16).hexdigest() if sig else ""
 
 
@@ -84,7 +93,12 @@ def _events(events_dir: str, signature: str):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _dates(events_dir: str, signature: str) -> list[dt.date]:
-    return sorted(pd.to_datetime(_events(events_dir, signature)["date"]).dt.date.unique())
+    return dates_with_events(_events(events_dir, signature))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _fronts(events_dir: str, signature: str) -> list[str]:
+    return _front_options(_events(events_dir, signature))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -124,8 +138,12 @@ def _qp_date(name: str, dates: list[dt.date]) -> dt.date | None:
     return nearest_date(dates, d)
 
 
-def _restore_from_url(dates, fronts, places) -> None:
-    """Seed widget state from the URL once per session, so a shared link opens the same view."""
+def _restore_from_url(dates, fronts, place_ids: Callable[[], set[str]]) -> None:
+    """Seed widget state from the URL once per session, so a shared link opens the same view.
+
+    ``place_ids`` is called only when the URL names a place: the list of all
+    places is built after the first map, not before it.
+    """
     ss = st.session_state
     if ss.get("_restored"):
         return
@@ -140,7 +158,7 @@ def _restore_from_url(dates, fronts, places) -> None:
     ss["fronts"] = _qp_list("fronts", fronts)
     ss["statuses"] = _qp_list("status", list(STATUSES))
     ss["kinds"] = _qp_list("kind", list(KINDS))
-    if st.query_params.get("place", "") in places:
+    if st.query_params.get("place", "") and st.query_params["place"] in place_ids():
         ss["place"] = st.query_params["place"]
     ss["center"], ss["zoom"] = _url_view()
 
@@ -456,10 +474,11 @@ def main() -> None:
         _footer(False, None)
         return
 
+    # Only what the first map needs comes before it: the list of all places
+    # (for the history panel) and the trend tables are built after it.
     dates = _dates(str(EVENTS_DIR), sig)
-    front_opts = _front_options(events)
-    places_all = _all_places(str(EVENTS_DIR), sig)
-    _restore_from_url(dates, front_opts, set(places_all["place_id"]))
+    front_opts = _fronts(str(EVENTS_DIR), sig)
+    _restore_from_url(dates, front_opts, lambda: set(_all_places(str(EVENTS_DIR), sig)["place_id"]))
 
     fronts, statuses, kinds = _sidebar_filters(front_opts)
     tiles = st.sidebar.checkbox(
@@ -497,7 +516,25 @@ def main() -> None:
         returned_objects=["last_object_clicked"],
     )
     _handle_map_click((out or {}).get("last_object_clicked"), data.places)
+    _write_url(q, mode)
 
+    # The first map of a session is drawn before anything below it (see
+    # _below_map_soon); a link naming a place opens with its history at once.
+    if ss.get("_below_map_ready") or ss.get("place"):
+        _below_map(sig, events, q, d_from, d_to)
+    else:
+        _below_map_soon()
+    ss["_below_map_ready"] = True
+    _footer(tiles, overlay_label)
+
+    if ss.get("playing"):
+        time.sleep(PLAY_SECONDS)
+        _step(dates, 1)
+        st.rerun()
+
+
+def _below_map(sig: str, events, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
+    """Download button, place history and trend charts: everything under the map."""
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
@@ -509,18 +546,27 @@ def main() -> None:
     )
     left, right = st.columns(2)
     with left:
-        _history_panel(events, places_all)
+        _history_panel(events, _all_places(str(EVENTS_DIR), sig))
     with right:
-        trend, ini = _trend_tables(
-            str(EVENTS_DIR), sig, ViewQuery.of(None, None, fronts, statuses, kinds)
-        )
+        # about a year around the view: a lone later report must not squeeze 2022
+        lo, hi = context_window(pd.Series(_dates(str(EVENTS_DIR), sig)), d_from, d_to)
+        around = ViewQuery.of(lo, hi, q.fronts, q.statuses, q.kinds)
+        trend, ini = _trend_tables(str(EVENTS_DIR), sig, around)
         _trend_panel(trend, ini, d_from, d_to)
-    _write_url(q, mode)
-    _footer(tiles, overlay_label)
 
-    if ss.get("playing"):
-        time.sleep(PLAY_SECONDS)
-        _step(dates, 1)
+
+@st.fragment(run_every=BELOW_MAP_AFTER_S)
+def _below_map_soon() -> None:
+    """Draws nothing; fires once, in the browser, to bring the panels under the first map.
+
+    The browser shows a batch of new elements only when the code of all of
+    them has loaded: sent with the first map, the charts (Vega) and the other
+    panels would hold the map back by about a second. So the first run of a
+    session stops at the map, and this timer asks for a full run a moment
+    later; that run draws the panels and, not calling this fragment, cancels
+    the timer.
+    """
+    if st.session_state.get("_below_map_ready"):  # not the call inside the first run
         st.rerun()
 
 

@@ -64,7 +64,10 @@ _MAP_STATE_JS = """(date) => {
   if (window.L && window.map_div && map_div.eachLayer) {
     map_div.eachLayer((l) => {
       if (!hit && l instanceof L.CircleMarker && l.getPopup && l.getPopup()) {
-        hit = String(l.getPopup().getContent()).indexOf(date) >= 0;
+        // geo.mapview binds a builder function: the popup's HTML is made when it opens.
+        let c = l.getPopup().getContent();
+        if (typeof c === "function") c = c(l);
+        hit = String(c).indexOf(date) >= 0;
       }
     });
   }

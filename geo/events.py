@@ -24,11 +24,15 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import math
+import operator
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +40,8 @@ import geopandas as gpd
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo._io import atomic_write_text
 from geo.errors import ReportError, StoreError
@@ -271,13 +277,26 @@ def write_report_events(events_dir: Path, report: Report, features: list[dict], 
 
 
 # --------------------------------------------------------------------------- load
+# A cold load of a multi-year store parses thousands of files, so the per-file
+# work stays in C: orjson parses, pyarrow converts each file's property dicts
+# into one batch of string columns (checking the types as it goes), and the
+# frame is built from those batches, hashing, sorting and de-duplicating in
+# Arrow rather than over Python objects. The per-file cache keeps the compact
+# batches, not millions of Python strings. Anything off-schema takes the slow
+# path, which names the problem exactly as before.
+
+# Every event property is a string or null, in the order of COLUMNS.
+_PROPS_TYPE = pa.struct([(c, pa.string()) for c in COLUMNS])
+_PROPS_SCHEMA = pa.schema(list(_PROPS_TYPE))
 
 
 @dataclass(slots=True)
 class _FileData:
-    """One parsed store file, as column arrays ready to concatenate."""
+    """One parsed store file: its properties as one Arrow batch, its coordinates and metadata."""
 
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    props: pa.RecordBatch = field(
+        default_factory=lambda: pa.RecordBatch.from_pylist([], schema=_PROPS_SCHEMA)
+    )
     lon: np.ndarray = field(default_factory=lambda: np.empty(0))
     lat: np.ndarray = field(default_factory=lambda: np.empty(0))
     meta: dict = field(default_factory=dict)
@@ -287,7 +306,8 @@ class _FileData:
 def _parse_file(path: Path) -> _FileData:
     """Read one store file, checking its shape; problems are returned, not raised."""
     try:
-        doc = orjson.loads(path.read_bytes())
+        with open(path, "rb", buffering=0) as fh:
+            doc = orjson.loads(fh.readall())
     except (OSError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError
         return _FileData(problem=f"not readable JSON: {exc}")
     try:
@@ -301,10 +321,10 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _columns_of(doc: dict) -> _FileData:
-    """Column arrays of one FeatureCollection; raises on anything off-schema.
+    """The properties and coordinates of one FeatureCollection; raises on anything off-schema.
 
-    Column-wise comprehensions rather than a loop over features: this is the
-    hot path of a cold load (thousands of files for a multi-year store).
+    No loop over features in Python beyond picking members: this is the hot
+    path of a cold load (thousands of files for a multi-year store).
     """
     if doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise ValueError("no FeatureCollection with a features list")
@@ -312,31 +332,63 @@ def _columns_of(doc: dict) -> _FileData:
     if not isinstance(meta, dict):
         raise TypeError("'frontline' member is not an object")
     feats = doc["features"]
-    geoms = [f["geometry"] for f in feats]
-    if any(g["type"] != "Point" for g in geoms):
-        raise ValueError("a geometry is not a Point")
-    xy = np.array([g["coordinates"][:2] for g in geoms], dtype=float).reshape(-1, 2)
+    lon, lat = _coordinates(feats)
+    props = [f["properties"] for f in feats]
+    try:
+        if not set(map(type, props)) <= {dict}:
+            raise TypeError("properties that are not objects")
+        arr = pa.array(props, type=_PROPS_TYPE)  # refuses a value that is not str or None
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        _check_properties(props)  # raises the precise problem
+        raise exc
+    if arr.field("id").null_count:
+        raise ValueError("feature without an id")
+    for d in set(map(dict.get, props, itertools.repeat("date"))):
+        if not isinstance(d, str) or not _DATE_RE.fullmatch(d):
+            raise ValueError(f"date is not YYYY-MM-DD: {d!r}")
+        dt.date.fromisoformat(d)  # 2024-02-30 raises
+    batch = pa.RecordBatch.from_struct_array(arr)
+    return _FileData(props=batch, lon=lon, lat=lat, meta=meta)
+
+
+_geometry = operator.itemgetter("geometry")
+_type = operator.itemgetter("type")
+_coords = operator.itemgetter("coordinates")
+
+
+def _coordinates(feats: list) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes of Point features; raises on anything else."""
+    xy = None
+    try:  # the common case, in C: every feature a Point with [lon, lat] (or all [lon, lat, z])
+        geoms = list(map(_geometry, feats))
+        if set(map(_type, geoms)) <= {"Point"}:
+            coords = list(map(_coords, geoms))
+            if set(map(type, coords)) <= {list} and len(sizes := set(map(len, coords))) == 1:
+                k = sizes.pop()
+                flat = np.array(list(itertools.chain.from_iterable(coords)), dtype=float)
+                if flat.ndim == 1 and k >= 2:
+                    xy = flat.reshape(-1, k)[:, :2]
+    except (KeyError, TypeError, ValueError, IndexError):
+        xy = None
+    if xy is None:  # anything else, feature by feature: raises the first problem
+        geoms = [f["geometry"] for f in feats]
+        if any(g["type"] != "Point" for g in geoms):
+            raise ValueError("a geometry is not a Point")
+        xy = np.array([g["coordinates"][:2] for g in geoms], dtype=float).reshape(-1, 2)
     lon, lat = xy[:, 0], xy[:, 1]
     ok = np.isfinite(xy).all(axis=1) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
     if not ok.all():
         i = int(np.argmin(ok))
         raise ValueError(f"coordinates out of range: {lon[i]}, {lat[i]}")
-    rows = [tuple(map(f["properties"].get, COLUMNS)) for f in feats]
-    columns = {}
-    transposed = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
-    for c, values in zip(COLUMNS, transposed, strict=True):
+    return lon.copy(), lat.copy()
+
+
+def _check_properties(props: list) -> None:
+    """The slow path when Arrow refused a file's properties: say which property is wrong."""
+    for c in COLUMNS:
+        values = [p.get(c) for p in props]  # AttributeError when properties is not an object
         if not set(map(type, values)) <= _STR_OR_NONE:
             raise TypeError(f"property {c!r} holds a value that is not a string")
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values
-        columns[c] = arr
-    if any(v is None for v in columns["id"]):
-        raise ValueError("feature without an id")
-    for d in set(columns["date"]):
-        if not isinstance(d, str) or not _DATE_RE.fullmatch(d):
-            raise ValueError(f"date is not YYYY-MM-DD: {d!r}")
-        dt.date.fromisoformat(d)  # 2024-02-30 raises
-    return _FileData(columns=columns, lon=lon.copy(), lat=lat.copy(), meta=meta)
 
 
 _lock = threading.Lock()
@@ -344,30 +396,37 @@ _file_cache: dict[tuple[str, str], tuple[tuple, _FileData]] = {}
 _frame_cache: dict[str, tuple[tuple, gpd.GeoDataFrame]] = {}
 
 
-def _store_files(events_dir: Path) -> list[tuple[str, tuple]]:
+def _store_files(events_dir: Path) -> tuple[tuple[str, tuple], ...]:
     """``(name, (mtime_ns, size, inode))`` of the store's files; temp files (``.x``) are ignored."""
     out = []
     try:
         entries = list(os.scandir(events_dir))
     except (FileNotFoundError, NotADirectoryError):
-        return []
+        return ()
     for e in entries:
-        if e.name.startswith(".") or not e.name.endswith(".geojson"):
+        name = e.name
+        if name.startswith(".") or not name.endswith(".geojson"):
             continue
         try:
             st = e.stat()
         except FileNotFoundError:  # replaced or removed while we looked
             continue
-        if e.is_file():
-            out.append((e.name, (st.st_mtime_ns, st.st_size, st.st_ino)))
+        if stat.S_ISREG(st.st_mode):  # what e.is_file() says, without asking again
+            out.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
     out.sort()
-    return out
+    return tuple(out)
 
 
-def _read_store(events_dir: Path) -> tuple[tuple, list[tuple[str, _FileData]]]:
-    """Parse what changed since the last call; unchanged files come from the cache."""
+def _read_store(
+    events_dir: Path, files: tuple | None = None
+) -> tuple[tuple, list[tuple[str, _FileData]]]:
+    """Parse what changed since the last call; unchanged files come from the cache.
+
+    ``files`` is the store's listing (:func:`_store_files`) when the caller has it.
+    """
     key = str(Path(events_dir).resolve())
-    files = _store_files(Path(events_dir))
+    if files is None:
+        files = _store_files(Path(events_dir))
     out = []
     for name, stamp in files:
         cached = _file_cache.get((key, name))
@@ -378,53 +437,81 @@ def _read_store(events_dir: Path) -> tuple[tuple, list[tuple[str, _FileData]]]:
     live = {name for name, _ in files}
     for k in [k for k in _file_cache if k[0] == key and k[1] not in live]:
         del _file_cache[k]
-    return tuple(files), out
+    return files, out
 
 
 def empty_frame() -> gpd.GeoDataFrame:
     """A store with no events: the right columns and dtypes, zero rows."""
-    return _frame({c: _concat([]) for c in COLUMNS}, _concat([], float), _concat([], float))
+    return _frame(_PROPS_SCHEMA.empty_table(), np.empty(0), np.empty(0))
 
 
-def _categorical(values: np.ndarray, fixed: list[str] | None) -> pd.Categorical:
-    """One hashing pass (factorize), then sorted or fixed categories by remapping codes."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    seen = list(uniques)
+def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """The distinct values (``None`` for null, if any) and each row's index into them."""
+    uniques = pc.unique(values)
+    codes = pc.index_in(values, value_set=uniques)  # null finds the null in uniques
+    return codes.combine_chunks().to_numpy(zero_copy_only=False), uniques.to_pylist()
+
+
+def _categorical(
+    codes: np.ndarray, seen: list, fixed: list[str] | None, rows: np.ndarray
+) -> pd.Categorical:
+    """Sorted (or fixed, then sorted) categories of all values; the codes of ``rows``."""
+    known = [v for v in seen if v is not None]
     # Unknown values (a newer writer's) become extra categories, never lost.
-    cats = sorted(seen) if fixed is None else fixed + sorted(set(seen) - set(fixed))
+    cats = sorted(known) if fixed is None else fixed + sorted(set(known) - set(fixed))
     pos = {v: i for i, v in enumerate(cats)}
-    remap = np.array([pos[v] for v in seen] + [-1], dtype=np.int32)
-    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(cats, dtype=object))
+    remap = np.array([-1 if v is None else pos[v] for v in seen], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes[rows]], categories=pd.Index(cats, dtype=object))
 
 
-def _dates(values: np.ndarray) -> pd.Series:
+def _dates(codes: np.ndarray, uniques: list) -> np.ndarray:
     """Parse each distinct date once (a store has one or a few dates per file)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     days = pd.to_datetime(pd.Index(uniques, dtype=object), format="%Y-%m-%d")
-    days = np.append(days.to_numpy().astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(days[codes], dtype="datetime64[ns]")
+    return days.to_numpy().astype("datetime64[ns]")[codes]
 
 
-def _frame(cols: dict[str, np.ndarray], lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+def _row_order(days: np.ndarray, ids: pa.Array) -> np.ndarray:
+    """Rows sorted by (date, id), stable; of rows sharing an id only the first is kept.
+
+    A duplicated id means e.g. a store file copied under a second name: each
+    event counts once.
+    """
+    if len(ids) == 0:
+        return np.arange(0)
+    # Two stable sorts, by id then by date, make one by (date, id); equal ids end up adjacent.
+    by_id = pc.sort_indices(ids)
+    sorted_ids = ids.take(by_id)
+    by_id = by_id.to_numpy(zero_copy_only=False)
+    order = by_id[np.argsort(days[by_id], kind="stable")]
+    if len(ids) > 1 and pc.any(pc.equal(sorted_ids[1:], sorted_ids[:-1])).as_py():
+        dup = pd.Series(ids.take(order), dtype="str").duplicated().to_numpy()
+        order = order[~dup]
+    return order
+
+
+_ENCODED: tuple[str, ...] = ("date", *_FIXED_CATEGORIES, *_OPEN_CATEGORIES)
+
+
+def _frame(props: pa.Table, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+    """The events frame, sorted by (date, id) without duplicate ids; categories from all rows."""
+    # Arrow's hashing runs without the GIL: encode the columns two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoded = dict(zip(_ENCODED, pool.map(_encode, map(props.column, _ENCODED)), strict=True))
+    days = _dates(*encoded["date"])
+    ids = props["id"].combine_chunks()
+    rows = _row_order(days, ids)
     data: dict[str, object] = {}
     for c in COLUMNS:
-        values = cols[c]
         if c == "date":
-            data[c] = _dates(values)
+            data[c] = pd.Series(days[rows], dtype="datetime64[ns]")
         elif c in _FIXED_CATEGORIES:
-            data[c] = _categorical(values, _FIXED_CATEGORIES[c])
+            data[c] = _categorical(*encoded[c], _FIXED_CATEGORIES[c], rows)
         elif c in _OPEN_CATEGORIES:
-            data[c] = _categorical(values, None)
+            data[c] = _categorical(*encoded[c], None, rows)
         else:  # id, mention, snippet: mostly distinct
-            data[c] = pd.Series(values, dtype="str")
-    geometry = gpd.points_from_xy(lon, lat)
-    gdf = gpd.GeoDataFrame(pd.DataFrame(data), geometry=geometry, crs="EPSG:4326")
-    if len(gdf):
-        gdf = gdf.sort_values(["date", "id"], kind="stable", ignore_index=True)
-        dup = gdf["id"].duplicated().to_numpy()
-        if dup.any():  # e.g. a store file copied under a second name: count each event once
-            gdf = gdf[~dup].reset_index(drop=True)
-    return gdf
+            data[c] = pd.Series((ids if c == "id" else props[c]).take(rows), dtype="str")
+    geometry = gpd.points_from_xy(lon[rows], lat[rows])
+    return gpd.GeoDataFrame(pd.DataFrame(data), geometry=geometry, crs="EPSG:4326")
 
 
 def _concat(parts: list[np.ndarray], dtype=object) -> np.ndarray:
@@ -460,14 +547,15 @@ def load(events_dir: Path, strict: bool = False) -> gpd.GeoDataFrame:
     """
     key = str(Path(events_dir).resolve())
     with _lock, _gc_paused():
-        stamp, parsed = _read_store(Path(events_dir))
+        stamp = _store_files(Path(events_dir))
         cached = _frame_cache.get(key)
-        if cached is None or cached[0] != stamp:
+        if cached is None or cached[0] != stamp:  # else nothing changed: no file to look at
+            stamp, parsed = _read_store(Path(events_dir), stamp)
             good = [(n, d) for n, d in parsed if d.problem is None]
-            cols = {c: _concat([d.columns[c] for _, d in good]) for c in COLUMNS}
+            props = pa.Table.from_batches([d.props for _, d in good], schema=_PROPS_SCHEMA)
             lon = _concat([d.lon for _, d in good], float)
             lat = _concat([d.lat for _, d in good], float)
-            gdf = _frame(cols, lon, lat)
+            gdf = _frame(props, lon, lat)
             gdf.attrs["skipped"] = [(n, d.problem) for n, d in parsed if d.problem is not None]
             gdf.attrs["files"] = len(good)
             cached = (stamp, gdf)

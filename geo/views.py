@@ -69,6 +69,16 @@ def filter_events(events: gpd.GeoDataFrame, q: ViewQuery) -> gpd.GeoDataFrame:
     return events[mask]
 
 
+def dates_with_events(events: gpd.GeoDataFrame) -> list[dt.date]:
+    """The distinct dates of ``events``, sorted: the stops of the app's time slider.
+
+    On the datetime64 column directly (not a Python date per event), so a
+    10-year store answers in milliseconds.
+    """
+    days = np.unique(events["date"].dropna().to_numpy(dtype="datetime64[ns]"))
+    return days.astype("datetime64[D]").tolist()  # datetime.date objects, made in C
+
+
 # --- Aggregation for the map and the side panels -------------------------------------------
 # Over a range the map shows one marker per *place*, not per event: a month of
 # data stays readable and the browser draws hundreds of markers, not thousands.
