@@ -331,9 +331,9 @@ STOPLIST_WORDS = (
 STOPLIST: frozenset[str] = frozenset(name_key(w) for w in STOPLIST_WORDS)
 # Stoplisted words that are also villages on the front ("near Udachne, Shevchenko,
 # and Kotlyne"): they count where a place is expected, never elsewhere.
-PLACE_IN_CONTEXT: frozenset[str] = frozenset(
-    name_key(w) for w in ("Shevchenko", "Nove", "New York")
-)
+_IN_CONTEXT_WORDS = ("Shevchenko", "Nove", "New York")
+PLACE_IN_CONTEXT: frozenset[str] = frozenset(name_key(w) for w in _IN_CONTEXT_WORDS)
+_CONTEXT_FIRST_WORDS = frozenset(w.split()[0].lower() for w in _IN_CONTEXT_WORDS)
 # First words of compound names ("Malaya Loknya", "Velyka Novosilka"): a run
 # that starts with one is one name or none, never its second word alone.
 NAME_PREFIXES: frozenset[str] = frozenset(
@@ -619,6 +619,8 @@ def _name_in_place_context(
 ) -> tuple[int, str, bool | None] | None:
     """A :data:`PLACE_IN_CONTEXT` name where a place is expected: after "near",
     "in", "toward"…, or after a comma or "and" that follows another mention."""
+    if text[s : toks[0][1]].lower() not in _CONTEXT_FIRST_WORDS:
+        return None  # the common case, decided without a regex
     before = text[max(lo, s - 40) : s]
     m = _PLACE_BEFORE.search(before)
     if m is None:
