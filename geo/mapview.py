@@ -36,7 +36,7 @@ from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from geo.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
 from geo.views import NON_FRONT, aggregate_places, front_labels
 
-DEFAULT_CENTER = (48.4, 36.6)  # between Kharkiv, Donetsk and Zaporizhzhia
+DEFAULT_CENTER = (48.4, 35.6)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
 DEFAULT_ZOOM = 7
 MAX_POPUP_ROWS = 12  # events listed per place; the rest are counted
 
