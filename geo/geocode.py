@@ -427,22 +427,25 @@ def _mutual(items: list[_Item]) -> int:
     return len(decided)
 
 
-def _front_anchor_ok(
-    p: Place, it: _Item, items: list[_Item], limit: float = FAR_FROM_FRONT_KM
-) -> bool:
-    """A single front-oblast candidate must lie near the front's unique anchors, if any.
+def _front_settlements(it: _Item, items: list[_Item]) -> list[Place]:
+    """The resolved settlements of ``it``'s front, other than ``it``.
 
     Only settlements count: a river's or a spit's one point says little about
     where a front runs.
     """
-    ref = [
+    return [
         o.place for o in it.peers or items
         if o.place is not None and o.fi == it.fi and o is not it
         and o.place.precision == "settlement"
     ]  # fmt: skip
+
+
+def _front_anchor_ok(p: Place, it: _Item, items: list[_Item]) -> bool:
+    """A single front-oblast candidate must lie near the front's settlements, if any."""
+    ref = _front_settlements(it, items)
     if it.fi < 0 or not ref:
         return True
-    return min(_km(p, q) for q in ref) <= limit
+    return min(_km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
 
 
 def _lone_centre(it: _Item, items: list[_Item]) -> Place | None:
@@ -627,10 +630,7 @@ def _resolve_items(items: list[_Item]) -> None:
         obl = front_oblasts(it.front)
         if not obl or p.oblast in obl:
             continue
-        ref = [
-            o.place for o in it.peers
-            if o.place is not None and o is not it and o.place.precision == "settlement"
-        ]  # fmt: skip
+        ref = _front_settlements(it, items)
         if not ref or min(_km(p, q) for q in ref) > FEATURE_FAR_KM:
             it.place, it.method = None, "far-from-front"
 
