@@ -23,15 +23,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,16 +37,9 @@ from bench.scale import make_store
 from geo import events
 from geo.views import ViewQuery, aggregate_places, filter_events
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(REPO / "tests"))
+from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 MARKER = "path.leaflet-interactive"  # geo.mapview draws places with L.circleMarker (SVG paths)
 TARGET_FIRST_S = 3.0
@@ -73,57 +62,6 @@ _MAP_STATE_JS = """(date) => {
   }
   return [n, hit];
 }"""
-
-
-class Server:
-    """``streamlit run app.py`` on a free port with ``FRONTLINE_EVENTS_DIR`` set."""
-
-    def __init__(self, events_dir: Path, log: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.events_dir, self.log = events_dir, log
-        self.proc: subprocess.Popen | None = None
-        self.health_s = float("nan")
-
-    def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTLINE_OVERLAY")}
-        env.update(
-            FRONTLINE_EVENTS_DIR=str(self.events_dir),
-            FRONTLINE_TILES="0",  # tiles need internet; the markers are what we time
-            PYTHONUNBUFFERED="1",
-        )
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
-        t0 = time.monotonic()
-        with self.log.open("wb") as fh:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=fh)
-        health = f"{self.url}_stcore/health"
-        while time.monotonic() - t0 < TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited:\n{self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(health, timeout=2) as r:
-                    if r.status == 200:
-                        self.health_s = time.monotonic() - t0
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        self.__exit__()
-        raise RuntimeError(f"streamlit not healthy after {TIMEOUT_S:.0f} s")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def _map_frame(page):
@@ -175,8 +113,8 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
         return n_places[d]
 
     print(f"\n  {label}: {len(gdf):,} events, {len(dates):,} dates ({dates[0]} .. {dates[-1]})")
-    with Server(store, log_dir / f"streamlit-{store.name}.log") as srv:
-        row("server start -> /_stcore/health", f"{srv.health_s:.2f} s")
+    with StreamlitServer(store, log=log_dir / f"streamlit-{store.name}.log") as srv:
+        row("server start -> /_stcore/health", f"{srv.started_in_s:.2f} s")
         visits = []
         for who in ("first visitor (server loads the store)", "second visitor (warm caches)"):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1600})

@@ -32,13 +32,15 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` as a subprocess; ``url`` once :meth:`start` returns."""
 
-    def __init__(self, events_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, events_dir: Path, env: dict[str, str] | None = None, log: Path | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://localhost:{self.port}/"
         self.events_dir = events_dir
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
-        self.log = Path(events_dir).parent / f"streamlit-{self.port}.log"
+        self.log = log or Path(events_dir).parent / f"streamlit-{self.port}.log"
         self.started_in_s: float | None = None
 
     def start(self, timeout_s: float = 60) -> StreamlitServer:
@@ -69,7 +71,7 @@ class StreamlitServer:
                         self.started_in_s = time.monotonic() - t0
                         return self
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"streamlit not healthy after {timeout_s}s:\n{self.log.read_text()}")
 
