@@ -1,8 +1,8 @@
 """Frontline dashboard: ``streamlit run app.py``.
 
 Thin on purpose: widgets and layout here, all the work in ``geo`` (filtering
-in :mod:`geo.views`, the map in :mod:`geo.mapview`, charts' data in
-:mod:`geo.trend`), which is tested without Streamlit. Events are read from
+in :mod:`geo.view.query`, the map in :mod:`geo.view.mapview`, charts' data in
+:mod:`geo.view.trend`), which is tested without Streamlit. Events are read from
 ``FRONTLINE_EVENTS_DIR`` (default ``data/events``).
 """
 
@@ -20,13 +20,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, settings
+from geo import settings
+from geo.view import assets
 from geo.errors import FrontlineError
-from geo.events import export_geojson, load
-from geo.fronts import CANONICAL, color
-from geo.mapview import OSM_ATTRIBUTION, build_map, map_data, view_title
+from geo.store.events import export_geojson, load
+from geo.places.fronts import CANONICAL, color
+from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data, view_title
 from geo.model import KINDS, STATUSES
-from geo.overlay import (
+from geo.view.overlay import (
     OverlayError,
     date_from_name,
     list_overlays,
@@ -35,14 +36,14 @@ from geo.overlay import (
     overlay_dir,
     parse_overlay,
 )
-from geo.trend import (
+from geo.view.trend import (
     context_window,
     initiative_by_date,
     initiative_spec,
     mentions_per_front,
     trend_spec,
 )
-from geo.views import (
+from geo.view.query import (
     NON_FRONT,
     ViewQuery,
     dates_with_events,
@@ -192,7 +193,7 @@ def _write_url(q: ViewQuery, mode: str) -> None:
             params[key] = ",".join(values)
     if ss.get("place"):
         params["place"] = ss["place"]
-    # center/zoom: the map keeps them in the URL itself, in the browser (geo.mapview).
+    # center/zoom: the map keeps them in the URL itself, in the browser (geo.view.mapview).
     current = st.query_params.to_dict()
     for k in ("center", "zoom"):
         if k in current:
@@ -583,7 +584,7 @@ def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _all_places(events_dir: str, signature: str) -> pd.DataFrame:
-    from geo.views import aggregate_places
+    from geo.view.query import aggregate_places
 
     p = aggregate_places(_events(events_dir, signature))
     p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"

@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from geo import settings  # noqa: E402
 from geo._text import name_key  # noqa: E402
-from geo.fronts import canonical_front  # noqa: E402
-from geo.geocode import haversine_km, resolve_report  # noqa: E402
+from geo.places.fronts import canonical_front  # noqa: E402
+from geo.resolve.resolver import haversine_km, resolve_report  # noqa: E402
 
 GOLD_DIR = REPO / "bench" / "gold"
 
@@ -68,7 +68,7 @@ def read_gold(path: Path) -> list[dict]:
 
 
 def score(gold_path: Path, report_path: Path, gaz) -> Score:
-    from geo.reports import parse_file
+    from geo.parse.report import parse_file
 
     report = parse_file(report_path)
     t = time.perf_counter()
@@ -153,11 +153,11 @@ def main(argv: list[str]) -> int:
             return 0
         pairs = default_pairs()
     try:
-        from geo.reports import parse_file  # noqa: F401
+        from geo.parse.report import parse_file  # noqa: F401
     except ImportError as exc:
         print(f"skipped: the report parser is not available ({exc})")
         return 0
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
     totals = Score(label="TOTAL")

@@ -7,7 +7,7 @@ first markers in the map iframe, for the first visitor (the server loads the
 store) and for a second visitor (caches warm); and from a click on the app's
 "Next ▶" button, or an arrow key on the date slider, to the map of the new
 date. "The map of the new date" means: the heading shows the date, one map
-iframe, as many markers as :func:`geo.views.aggregate_places` finds for the
+iframe, as many markers as :func:`geo.view.query.aggregate_places` finds for the
 date, and the markers' popups carry the date (so the old map, with the same
 marker count by chance, does not count).
 
@@ -34,14 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import REPO, event_store, row
 from bench.scale import make_store
-from geo import events
-from geo.views import ViewQuery, aggregate_places, filter_events
+from geo.store import events
+from geo.view.query import ViewQuery, aggregate_places, filter_events
 
 sys.path.insert(0, str(REPO / "tests"))
 from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
-MARKER = "path.leaflet-interactive"  # geo.mapview draws places with L.circleMarker (SVG paths)
+MARKER = "path.leaflet-interactive"  # geo.view.mapview draws places with L.circleMarker (SVG paths)
 TARGET_FIRST_S = 3.0
 TARGET_STEP_S = 1.0
 TIMEOUT_S = 60.0
@@ -53,7 +53,7 @@ _MAP_STATE_JS = """(date) => {
   if (window.L && window.map_div && map_div.eachLayer) {
     map_div.eachLayer((l) => {
       if (!hit && l instanceof L.CircleMarker && l.getPopup && l.getPopup()) {
-        // geo.mapview binds a builder function: the popup's HTML is made when it opens.
+        // geo.view.mapview binds a builder function: the popup's HTML is made when it opens.
         let c = l.getPopup().getContent();
         if (typeof c === "function") c = c(l);
         hit = String(c).indexOf(date) >= 0;

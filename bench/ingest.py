@@ -26,12 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import SHARED, ms, row
-from geo import events, settings
+from geo import settings
+from geo.store import events
 from geo.errors import FrontlineError
-from geo.geocode import resolve_report
+from geo.resolve.resolver import resolve_report
 from geo.ingest import report_files
-from geo.reading import read_report
-from geo.reports import parse_text
+from geo.parse.reading import read_report
+from geo.parse.report import parse_text
 
 DEFAULT_DIR = SHARED / "reports" / "isw"
 TARGET_RPS = 50.0
@@ -43,7 +44,7 @@ FLOOR_RE = re.compile(r"\b[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)*")
 
 def gazetteer_times() -> tuple[float, float, object]:
     """(first load as a user sees it, cold parse of the CSV without the pickle cache, gaz)."""
-    from geo import gazetteer
+    from geo.places import gazetteer
 
     t = time.perf_counter()
     gaz = gazetteer.load_gazetteer()
@@ -167,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     row("reports per second", f"{rps:.1f}", f"target >= {TARGET_RPS:.0f}", rps >= TARGET_RPS)
     print("  split:")
     for k, label in (
-        ("read", "reading (geo.reading.read_report)"),
-        ("parse", "parsing (geo.reports.parse_text)"),
-        ("resolve", "resolving (geo.geocode.resolve_report)"),
+        ("read", "reading (geo.parse.reading.read_report)"),
+        ("parse", "parsing (geo.parse.report.parse_text)"),
+        ("resolve", "resolving (geo.resolve.resolver.resolve_report)"),
         ("build", "building events (build_events+build_meta)"),
         ("write", "writing (events.write_report_events)"),
     ):

@@ -1,9 +1,9 @@
 """Map benchmark: the app's map of a day, a 30-day range and the whole span, against the naive way.
 
-Frontline's way (what ``app.py`` runs): :func:`geo.views.filter_events`, then
-:func:`geo.mapview.map_data` (per-place aggregation with
-:func:`geo.views.aggregate_places`, popups and labels), then
-:func:`geo.mapview.build_map` rendered to the page's HTML with
+Frontline's way (what ``app.py`` runs): :func:`geo.view.query.filter_events`, then
+:func:`geo.view.mapview.map_data` (per-place aggregation with
+:func:`geo.view.query.aggregate_places`, popups and labels), then
+:func:`geo.view.mapview.build_map` rendered to the page's HTML with
 ``get_root().render()``.
 
 The naive way, side by side in the same run: the same filtered events, one
@@ -39,9 +39,9 @@ import geopandas as gpd
 import pandas as pd
 
 from bench._common import event_store, ms, row, timeit
-from geo import events
-from geo.mapview import build_map, map_data, render_html
-from geo.views import ViewQuery, aggregate_places, filter_events
+from geo.store import events
+from geo.view.mapview import build_map, map_data, render_html
+from geo.view.query import ViewQuery, aggregate_places, filter_events
 
 TARGET_MS = {"day": 100, "30 days": 300}
 TARGET_X = 10.0

@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import event_store, ms, row
-from geo import events
-from geo.views import ViewQuery, filter_events
+from geo.store import events
+from geo.view.query import ViewQuery, filter_events
 
 
 def _report_files(src: Path) -> list[dict]:

@@ -2,16 +2,16 @@
 
 Public modules are flat and named for what they do:
 
-- ``geo.reading``    read a report file (text, Markdown, HTML) into clean text, safely
-- ``geo.reports``    detect the format and parse a report into a :class:`geo.model.Report`
-- ``geo.formats.*``  one parser per report format, all behind :class:`geo.formats.base.ReportFormat`
-- ``geo.mentions``   find gazetteer place names in text, with status and kind of activity
-- ``geo.gazetteer``  load ``data/places.csv`` and look names up by a spelling-insensitive key
+- ``geo.parse.reading``    read a report file (text, Markdown, HTML) into clean text, safely
+- ``geo.parse.report``    detect the format and parse a report into a :class:`geo.model.Report`
+- ``geo.parse.formats.*``  one parser per report format, all behind :class:`geo.parse.formats.base.ReportFormat`
+- ``geo.parse.mentions``   find gazetteer place names in text, with status and kind of activity
+- ``geo.places.gazetteer``  load ``data/places.csv`` and look names up by a spelling-insensitive key
 - ``geo.places``     build ``data/places.csv`` from the GeoNames dump
-- ``geo.geocode``    resolve mentions to one place each, front-aware
-- ``geo.online``     the opt-in Nominatim fallback (cached, rate-limited)
-- ``geo.events``     events as GeoJSON: build, store atomically, load, export
-- ``geo.mapview``    the Folium map of a view
+- ``geo.resolve.resolver``    resolve mentions to one place each, front-aware
+- ``geo.resolve.online``     the opt-in Nominatim fallback (cached, rate-limited)
+- ``geo.store.events``     events as GeoJSON: build, store atomically, load, export
+- ``geo.view.mapview``    the Folium map of a view
 - ``geo.cli``        the ``frontline`` command
 """
 

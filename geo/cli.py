@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
-    from geo.reports import parse_file
+    from geo.parse.report import parse_file
 
     report = parse_file(a.report, fmt=a.format, date=a.date)
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
@@ -83,7 +83,7 @@ def _cmd_parse(a: argparse.Namespace) -> int:
 
 
 def _cmd_places(a: argparse.Namespace) -> int:
-    from geo.places import build
+    from geo.places.build import build
 
     stats = build(a.geonames, a.out, overrides=a.overrides)
     print(json.dumps(stats))
@@ -91,7 +91,7 @@ def _cmd_places(a: argparse.Namespace) -> int:
 
 
 def _cmd_geocode(a: argparse.Namespace) -> int:
-    from geo.geocode import geocode_name
+    from geo.resolve.resolver import geocode_name
 
     near = [n.strip() for n in a.near.split(",") if n.strip()]
     result = geocode_name(a.name, front=a.front, near=near, online=a.online)
@@ -120,8 +120,8 @@ def _cmd_rebuild(a: argparse.Namespace) -> int:
 
 
 def _cmd_export(a: argparse.Namespace) -> int:
-    from geo.events import export_geojson, load
-    from geo.views import ViewQuery, filter_events
+    from geo.store.events import export_geojson, load
+    from geo.view.query import ViewQuery, filter_events
 
     q = ViewQuery.of(a.date_from, a.date_to, a.front, a.status, a.kind)
     text = export_geojson(filter_events(load(a.events_dir), q))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo import events
+from geo.store import events
 from geo.errors import FrontlineError, ReportError
 from geo.model import Report
 from geo.settings import MAX_REPORT_BYTES
@@ -59,7 +59,7 @@ def _online_fallback(online: bool | object):
     """``True`` -> the Nominatim fallback (imported only when asked for); objects pass through."""
     if online is True:
         try:
-            from geo.online import NominatimFallback
+            from geo.resolve.online import NominatimFallback
         except ImportError as exc:
             raise FrontlineError(f"the online fallback is not available: {exc}") from exc
         return NominatimFallback()
@@ -69,7 +69,7 @@ def _online_fallback(online: bool | object):
 def _store_report(
     report: Report, events_dir: Path, gaz, online, keep_text: bool, label: str
 ) -> IngestResult:
-    from geo.geocode import resolve_report
+    from geo.resolve.resolver import resolve_report
 
     resolved = resolve_report(report, gaz, online)
     features = events.build_events(report, resolved, keep_text)
@@ -97,7 +97,7 @@ def _failed(label: str, exc: BaseException) -> IngestResult:
 def _gazetteer(gaz):
     if gaz is not None:
         return gaz
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     return load_gazetteer()
 
@@ -122,7 +122,7 @@ def ingest_files(
     results: list[IngestResult] = []
     if not paths:
         return results
-    from geo.reports import parse_file
+    from geo.parse.report import parse_file
 
     gaz = _gazetteer(gaz)
     online = _online_fallback(online)
@@ -149,7 +149,7 @@ def ingest_text(
     gaz=None,
 ) -> IngestResult:
     """Ingest report text already in memory (``name`` labels it in messages only)."""
-    from geo.reports import parse_text
+    from geo.parse.report import parse_text
 
     try:
         gaz = _gazetteer(gaz)

@@ -2,7 +2,7 @@
 
 parse -> :class:`Report` (fronts, sections, :class:`Mention` s)
 resolve -> :class:`Resolution` per mention
-ingest -> events (GeoJSON features, see :mod:`geo.events`)
+ingest -> events (GeoJSON features, see :mod:`geo.store.events`)
 
 They are deliberately free of pandas so parsers stay cheap and easy to test.
 """

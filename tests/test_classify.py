@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.classify import classify
+from geo.parse.classify import classify
 
 
 @pytest.mark.parametrize(

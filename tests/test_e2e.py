@@ -25,7 +25,7 @@ MAP = 'iframe[title="streamlit_folium.st_folium"]'
 MARKER = "path.leaflet-interactive"
 COUNT_RE = re.compile(r"Showing (\d+) events at (\d+) places")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-# Front colours from geo.fronts (Okabe-Ito).
+# Front colours from geo.places.fronts (Okabe-Ito).
 DONETSK, KHARKIV, KHERSON, NOFRONT = "#D55E00", "#0072B2", "#E69F00", "#999999"
 
 

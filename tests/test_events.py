@@ -1,4 +1,4 @@
-"""geo.events against hand-built Report/ResolvedMention objects (no parser, no gazetteer)."""
+"""geo.store.events against hand-built Report/ResolvedMention objects (no parser, no gazetteer)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from geo import events as ev
+from geo.store import events as ev
 from geo.errors import ReportError, StoreError
 from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention
 from geo.schema import EVENT_PROPERTIES
@@ -388,7 +388,7 @@ DRIVER = textwrap.dedent(
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from test_events import make_report, make_resolved
-    from geo import events as ev
+    from geo.store import events as ev
     out = sys.argv[1]
     print("ready", flush=True)
     i = 0

@@ -13,11 +13,11 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from test_events import make_report, write_store
 
-from geo import events as ev
+from geo.store import events as ev
 from geo import settings
 from geo.cli import main
 from geo.schema import EVENT_PROPERTIES, OPTIONAL_PROPERTIES
-from geo.views import NON_FRONT, ViewQuery, filter_events
+from geo.view.query import NON_FRONT, ViewQuery, filter_events
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from geo._text import name_key
-from geo.gazetteer import load_gazetteer
-from geo.geocode import dedupe, geocode_name, haversine_km, resolve_report
+from geo.places.gazetteer import load_gazetteer
+from geo.resolve.resolver import dedupe, geocode_name, haversine_km, resolve_report
 from geo.model import Front, Mention, Place, Report, Section
 
 

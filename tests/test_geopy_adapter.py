@@ -6,7 +6,7 @@ import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo.geopy_adapter import GazetteerGeocoder
+from geo.resolve.geopy_adapter import GazetteerGeocoder
 
 
 @pytest.fixture(scope="module")

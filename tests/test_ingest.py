@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import events as ev
+from geo.store import events as ev
 from geo import ingest, settings
 from geo.errors import FrontlineError
 from geo.ingest import IngestResult, ingest_bytes, ingest_files, ingest_text, rebuild
@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def _pipeline() -> None:
     """Skip until the parser and the resolver exist (they are built in parallel)."""
-    pytest.importorskip("geo.reports", exc_type=ImportError)
-    pytest.importorskip("geo.geocode", exc_type=ImportError)
+    pytest.importorskip("geo.parse.report", exc_type=ImportError)
+    pytest.importorskip("geo.resolve.resolver", exc_type=ImportError)
 
 
 def _shifted_report(days: int) -> str:
@@ -302,7 +302,7 @@ def test_concurrent_writes_without_cli(tmp_path):
         "import datetime as dt, sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_events import make_report, make_resolved\n"
-        "from geo import events as ev\n"
+        "from geo.store import events as ev\n"
         "for d in range(int(sys.argv[2]), 60, 2):\n"
         "    r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=d))\n"
         "    rms = make_resolved() * 20\n"
@@ -317,7 +317,7 @@ def test_concurrent_writes_without_cli(tmp_path):
 
 
 def test_online_true_builds_the_nominatim_fallback_lazily():
-    online = pytest.importorskip("geo.online", exc_type=ImportError)
+    online = pytest.importorskip("geo.resolve.online", exc_type=ImportError)
     assert isinstance(ingest._online_fallback(True), online.NominatimFallback)
     marker = object()
     assert ingest._online_fallback(marker) is marker

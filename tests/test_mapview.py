@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from conftest import XSS_SECTION, XSS_SNIPPET, XSS_TITLE, day
 
-from geo import events as ev
-from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
-from geo.fronts import color
-from geo.mapview import (
+from geo.store import events as ev
+from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
+from geo.places.fronts import color
+from geo.view.mapview import (
     M_COLOUR,
     M_RADIUS,
     M_STATUS,
@@ -30,7 +30,7 @@ from geo.mapview import (
     safe_url,
     tooltip_html,
 )
-from geo.views import ViewQuery, filter_events
+from geo.view.query import ViewQuery, filter_events
 
 _ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", re.I)
 

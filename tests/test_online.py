@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from _netguard import NetworkBlocked
 
-from geo.online import NominatimFallback, place_from_raw
+from geo.resolve.online import NominatimFallback, place_from_raw
 
 UA = "frontline-tests/1.0 (tests@example.org)"
 

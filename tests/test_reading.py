@@ -8,7 +8,7 @@ import pytest
 
 from geo import settings
 from geo.errors import ReportError
-from geo.reading import bytes_to_text, html_to_text, markdown_to_text, read_report
+from geo.parse.reading import bytes_to_text, html_to_text, markdown_to_text, read_report
 
 
 def _write(tmp_path, name: str, data: bytes):

@@ -11,7 +11,7 @@ import pytest
 
 from geo import settings
 from geo.errors import ReportError
-from geo.reports import detect_format, parse_file, parse_text
+from geo.parse.report import detect_format, parse_file, parse_text
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 

@@ -9,8 +9,8 @@ import pytest
 
 from geo import settings
 from geo.errors import ReportError
-from geo.formats.isw import heading_core, infer_initiative, is_front_heading, isw_date
-from geo.reports import detect_format, parse_file, parse_text
+from geo.parse.formats.isw import heading_core, infer_initiative, is_front_heading, isw_date
+from geo.parse.report import detect_format, parse_file, parse_text
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 
@@ -135,7 +135,7 @@ ISW_DIR = settings.SHARED_DIR / "reports" / "isw"
 @pytest.mark.shared
 @pytest.mark.skipif(not ISW_DIR.exists(), reason="needs ../shared")
 def test_every_shared_isw_report_parses_with_fronts():
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
     files = sorted(ISW_DIR.glob("isw_*.txt"))
@@ -189,9 +189,9 @@ def test_generic_heading_sentence_follows_the_oblasts_of_its_places():
 
 
 def test_a_zoneless_major_city_does_not_vote_for_its_hamlet_namesake():
-    from geo.formats.base import zone_votes
-    from geo.gazetteer import load_gazetteer
-    from geo.mentions import find_mentions
+    from geo.parse.formats.base import zone_votes
+    from geo.places.gazetteer import load_gazetteer
+    from geo.parse.mentions import find_mentions
 
     gaz = load_gazetteer()
     # one Nikopol is a village in Izium raion (Luhansk zone); the name means the city

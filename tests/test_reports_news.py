@@ -11,7 +11,7 @@ import pytest
 from geo import settings
 from geo.cli import main
 from geo.errors import ReportError
-from geo.reports import parse_file
+from geo.parse.report import parse_file
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pandas as pd
 from conftest import REPORTS, day, events_frame
 
-from geo.trend import context_window, initiative_by_date, mentions_per_front
-from geo.views import (
+from geo.view.trend import context_window, initiative_by_date, mentions_per_front
+from geo.view.query import (
     NON_FRONT,
     ViewQuery,
     aggregate_places,

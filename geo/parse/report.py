@@ -1,8 +1,8 @@
 """Read a report: detect its format and parse it into a :class:`geo.model.Report`.
 
-``parse_file`` = :func:`geo.reading.read_report` (size, encoding, markup) +
-``parse_text``. Formats live in :mod:`geo.formats`, one module each, behind
-:class:`geo.formats.base.ReportFormat`; :data:`FORMATS` is the registry.
+``parse_file`` = :func:`geo.parse.reading.read_report` (size, encoding, markup) +
+``parse_text``. Formats live in :mod:`geo.parse.formats`, one module each, behind
+:class:`geo.parse.formats.base.ReportFormat`; :data:`FORMATS` is the registry.
 
 Detection: every format scores the text (0..1); a file name starting with a
 format's name (``isw_2022-10-20.txt``) adds 0.3; the best score wins, and
@@ -16,10 +16,10 @@ import datetime as dt
 from pathlib import Path
 
 from geo.errors import ReportError
-from geo.formats import dayseries, isw, news
-from geo.formats.base import ParseContext, ReportFormat
+from geo.parse.formats import dayseries, isw, news
+from geo.parse.formats.base import ParseContext, ReportFormat
 from geo.model import Report
-from geo.reading import clean_text, read_report
+from geo.parse.reading import clean_text, read_report
 
 FORMATS: dict[str, ReportFormat] = {f.name: f for f in (dayseries.FORMAT, isw.FORMAT, news.FORMAT)}
 
@@ -61,7 +61,7 @@ def parse_text(
     if fmt not in ("auto", *FORMATS):
         raise ReportError(path, f"unknown format {fmt!r} (choose auto, {', '.join(FORMATS)})")
     if gaz is None:
-        from geo.gazetteer import load_gazetteer
+        from geo.places.gazetteer import load_gazetteer
 
         gaz = load_gazetteer()
     name = detect_format(text, path) if fmt == "auto" else fmt

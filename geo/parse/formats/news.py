@@ -8,9 +8,9 @@ a non-front mention: front membership comes later, from geography.
 
 from __future__ import annotations
 
-from geo.dates import file_date, full_dates
+from geo.parse.dates import file_date, full_dates
 from geo.errors import ReportError
-from geo.formats.base import ParseContext, ReportBuilder, blocks, title_of
+from geo.parse.formats.base import ParseContext, ReportBuilder, blocks, title_of
 from geo.model import Report
 
 

@@ -199,7 +199,7 @@ def build(geonames: Path, out: Path, overrides: Path | None = None, russia: bool
     """Write the gazetteer CSV atomically and return counts for the user.
 
     ``overrides`` is accepted for symmetry with the CLI; it is applied at load
-    time (see :mod:`geo.gazetteer`) so that it survives every rebuild.
+    time (see :mod:`geo.places.gazetteer`) so that it survives every rebuild.
     """
     places = list(_ua_places(Path(geonames)))
     if russia:

@@ -8,7 +8,7 @@ Structure read (not line numbers):
   colon; side Russia / Ukraine / None in any case). A heading whose side is
   anything else is an error naming the heading and its line, because a wrong
   initiative on the map is worse than no map. ``Kherson (Dnipro River)`` ->
-  front ``Kherson`` via :func:`geo.fronts.canonical_front`.
+  front ``Kherson`` via :func:`geo.places.fronts.canonical_front`.
 - **Direction sub-heading**: inside a front, a short line (< 60 characters, no
   final period, mostly capitalised words) that names a place or direction word
   (``Lyptsi``, ``Southwest of Donetsk City``, ``Zaporizhia Line``).
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 
-from geo.dates import file_date, full_dates
+from geo.parse.dates import file_date, full_dates
 from geo.errors import ReportError
-from geo.formats.base import Block, ParseContext, ReportBuilder, blocks, title_of
-from geo.fronts import canonical_front
-from geo.mentions import find_mentions
+from geo.parse.formats.base import Block, ParseContext, ReportBuilder, blocks, title_of
+from geo.places.fronts import canonical_front
+from geo.parse.mentions import find_mentions
 from geo.model import Report
 
 FRONT_HEADING = re.compile(

@@ -29,17 +29,17 @@ dates still gets the right year. No year anywhere -> ``ReportError`` asking for
   are skipped by the mention finder, spans stay valid against the text.
 
 **Which front** a paragraph belongs to: the fronts its heading names (front
-names and aliases from :data:`geo.fronts.FRONTS`, else the zones of gazetteer
+names and aliases from :data:`geo.places.fronts.FRONTS`, else the zones of gazetteer
 places in the heading). One named front -> that front. Several or none (a
 generic "Eastern Ukraine") -> a majority vote of the paragraph's places by
-front zone (:func:`geo.formats.base.zone_votes`; only names whose candidates
+front zone (:func:`geo.parse.formats.base.zone_votes`; only names whose candidates
 agree on one zone vote), restricted to the named fronts when there are some;
 a tie or no vote keeps the previous paragraph's front under the same heading,
 then the first named front, then the generic heading's default (Southern ->
 Zaporizhia…). Kyiv, Sumy, Kursk or any other named axis stays its own front.
 Under a multi-front or generic heading each sentence is voted on its own; one
 the zones leave open goes by the oblasts of the places its names surely mean
-(:func:`geo.formats.base.oblast_front`). Under a one-front heading, a strike
+(:func:`geo.parse.formats.base.oblast_front`). Under a one-front heading, a strike
 sentence whose sure places all lie outside the front's oblasts ("shelled
 Nikopol and Marhanets" in a Luhansk section) goes to ``other_mentions``.
 
@@ -58,10 +58,10 @@ from __future__ import annotations
 import re
 
 from geo._text import name_key
-from geo.dates import MONTHS as _MONTHS
-from geo.dates import file_date, full_dates, month_day, with_year
+from geo.parse.dates import MONTHS as _MONTHS
+from geo.parse.dates import file_date, full_dates, month_day, with_year
 from geo.errors import ReportError
-from geo.formats.base import (
+from geo.parse.formats.base import (
     Block,
     ParseContext,
     ReportBuilder,
@@ -73,8 +73,8 @@ from geo.formats.base import (
     title_of,
     zone_votes,
 )
-from geo.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
-from geo.mentions import find_mentions, sentences
+from geo.places.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
+from geo.parse.mentions import find_mentions, sentences
 from geo.model import Report
 
 _URL = re.compile(r"https?://[^\s)\]]+")
@@ -387,7 +387,7 @@ def _strikes_elsewhere(b: ReportBuilder, blk: Block, ms: list, front: str) -> tu
 
     A Luhansk section may end with "Russian forces shelled Nikopol and
     Marhanets": those are not Luhansk places. A strike sentence whose names
-    surely mean places (see :func:`geo.formats.base.home_place`), all outside
+    surely mean places (see :func:`geo.parse.formats.base.home_place`), all outside
     the front's oblasts, goes to ``other_mentions`` (its front then comes from
     geography); anything less sure stays.
     """

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geo._text import name_key
-from geo.fronts import canonical_front, front_oblasts, in_russia
+from geo.places.fronts import canonical_front, front_oblasts, in_russia
 from geo.model import Mention, Place, Report, Resolution, ResolvedMention
 
 MAJOR_POPULATION = 100_000
@@ -476,7 +476,7 @@ def _prominent_town(it: _Item, items: list[_Item]) -> Place | None:
     town the war is about, not a hamlet of the same name; a hamlet near the
     report's places keeps the name ambiguous.
     """
-    from geo.fronts import zone_front
+    from geo.places.fronts import zone_front
 
     towns = [
         p for p in it.cands
@@ -520,7 +520,7 @@ def resolve_report(report: Report, gaz, online=None) -> list[ResolvedMention]:
     """Resolve every mention of ``report`` (front ones, then ``other_mentions``).
 
     ``online`` is an optional fallback for names the gazetteer lacks: an object
-    with ``lookup(name) -> Place | None`` (see :class:`geo.online.NominatimFallback`)
+    with ``lookup(name) -> Place | None`` (see :class:`geo.resolve.online.NominatimFallback`)
     or such a callable. Results come back in mention order.
     """
     items = _items(report, gaz)
@@ -661,7 +661,7 @@ def geocode_name(
     The JSON shape printed by ``frontline geocode`` (a public contract).
     """
     if gaz is None:
-        from geo.gazetteer import load_gazetteer
+        from geo.places.gazetteer import load_gazetteer
 
         gaz = load_gazetteer()
     from geo.model import Front, Section
@@ -680,7 +680,7 @@ def geocode_name(
     else:
         report.other_mentions = [target, *others]
     if online is True:
-        from geo.online import NominatimFallback
+        from geo.resolve.online import NominatimFallback
 
         online = NominatimFallback()
     res = resolve_report(report, gaz, online or None)

@@ -3,7 +3,7 @@
 A format is an object with a ``name``, ``detect(text) -> float`` (0 = surely
 not this format, 1 = surely it) and ``parse(text, ctx) -> Report``. Formats
 read *structure* (headings, bullets) from the clean text produced by
-:mod:`geo.reading`; all character spans they produce index into that text,
+:mod:`geo.parse.reading`; all character spans they produce index into that text,
 which becomes :attr:`geo.model.Report.text`.
 """
 
@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from geo.fronts import FRONTS
-from geo.mentions import find_mentions
+from geo.places.fronts import FRONTS
+from geo.parse.mentions import find_mentions
 from geo.model import Front, Mention, Report, Section
 
 
@@ -153,7 +153,7 @@ def zone_votes(ms: list[Mention], gaz) -> dict[str, int]:
 
 def _one_zone(gaz, key: str) -> str | None:
     """The front zone all of ``key``'s candidates in some zone share, else ``None``."""
-    from geo.fronts import zone_front
+    from geo.places.fronts import zone_front
 
     cands = gaz.candidates(key)
     # Nikopol the city (outside every zone) is what the name means, not the
@@ -165,7 +165,7 @@ def _one_zone(gaz, key: str) -> str | None:
 
 
 def _is_major(p) -> bool:
-    # geo.geocode.is_major, without importing the resolver into the parser
+    # geo.resolve.resolver.is_major, without importing the resolver into the parser
     return p.feature_code in ("PPLA", "PPLC") or p.population >= 100_000
 
 
@@ -224,7 +224,7 @@ def oblast_front(ms: list[Mention], gaz, fronts, current: str | None) -> str | N
     sure, or when no front of ``fronts`` holds them. Major cities never move a
     passage: they are everyone's reference points ("struck Dnipro City").
     """
-    from geo.fronts import front_oblasts
+    from geo.places.fronts import front_oblasts
 
     homes = [h for m in ms if (h := home_place(gaz, m.key)) is not None]
     here = front_oblasts(current)

@@ -11,7 +11,7 @@ import datetime as dt
 import geopandas as gpd
 import pandas as pd
 
-from geo.views import NON_FRONT
+from geo.view.query import NON_FRONT
 
 WEEKLY_AFTER_DAYS = 120  # longer spans are summed per week to stay readable
 

@@ -4,13 +4,13 @@ Code that already speaks geopy (``geocoder.geocode(...)``, ``RateLimiter``,
 pandas ``.apply``) can use Frontline's front-aware resolution without the
 network::
 
-    from geo.geopy_adapter import GazetteerGeocoder
+    from geo.resolve.geopy_adapter import GazetteerGeocoder
     g = GazetteerGeocoder()
     g.geocode("Makiivka", front="Luhansk", near=["Kreminna", "Nevske"])
     g.reverse((49.22, 37.98))
 
 ``Location.raw`` carries ``place_id``, ``oblast``, ``method`` and the rest of
-:func:`geo.geocode.geocode_name`'s answer.
+:func:`geo.resolve.resolver.geocode_name`'s answer.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.geocode import geocode_name
+from geo.resolve.resolver import geocode_name
 
 
 class GazetteerGeocoder(Geocoder):
-    """geopy ``Geocoder`` over :func:`geo.gazetteer.load_gazetteer` (no network)."""
+    """geopy ``Geocoder`` over :func:`geo.places.gazetteer.load_gazetteer` (no network)."""
 
     def __init__(self, gaz=None, **kwargs) -> None:
         super().__init__(**kwargs)
         if gaz is None:
-            from geo.gazetteer import load_gazetteer
+            from geo.places.gazetteer import load_gazetteer
 
             gaz = load_gazetteer()
         self.gaz = gaz

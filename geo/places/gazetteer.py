@@ -157,7 +157,7 @@ def _apply_overrides(
     return places, keys
 
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @lru_cache(maxsize=4)
@@ -168,7 +168,7 @@ def _load_cached(path: str, mtime: int, opath: str, omtime: int) -> Gazetteer:
     try:
         with cached.open("rb") as fh:
             return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except Exception:  # missing, truncated, or from an older layout: rebuild it
         pass
     gaz = _build(path, opath)
     # A read-only home is fine: we just parse again next time.

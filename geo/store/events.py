@@ -45,7 +45,7 @@ import pyarrow.compute as pc
 
 from geo._io import atomic_write_text
 from geo.errors import ReportError, StoreError
-from geo.fronts import zone_front
+from geo.places.fronts import zone_front
 from geo.model import KINDS, STATUSES, Report, ResolvedMention
 from geo.schema import EVENT_PROPERTIES, OPTIONAL_PROPERTIES
 
@@ -143,7 +143,7 @@ def build_events(report: Report, resolved: list[ResolvedMention], keep_text: boo
     """GeoJSON features for the resolved mentions of ``report``, in the resolver's order.
 
     Mentions outside any front get the front whose zone the place lies in
-    (:func:`geo.fronts.zone_front`) and that front's initiative when the report
+    (:func:`geo.places.fronts.zone_front`) and that front's initiative when the report
     gives one. Unresolved mentions are not events (see :func:`build_meta`).
     ``snippet`` is written only when ``keep_text``: shipped data holds facts only.
     """

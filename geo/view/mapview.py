@@ -32,9 +32,9 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
-from geo.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
-from geo.views import NON_FRONT, aggregate_places, front_labels
+from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from geo.places.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
+from geo.view.query import NON_FRONT, aggregate_places, front_labels
 
 DEFAULT_CENTER = (48.4, 35.6)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
 DEFAULT_ZOOM = 7
@@ -376,8 +376,8 @@ _TEMPLATE = Template(
       iconSize: null})}).addTo(map);
   }
   // Popups and tooltips are built when they open, from the lookup tables.
-  // Every string in them was HTML-escaped in Python (geo.mapview.map_data):
-  // this code only concatenates them. Mirrors geo.mapview.popup_html.
+  // Every string in them was HTML-escaped in Python (geo.view.mapview.map_data):
+  // this code only concatenates them. Mirrors geo.view.mapview.popup_html.
   var t = {{ this.tables_json }}, maxRows = {{ this.max_rows }};
   var markers = {{ this.markers_json }};
   var flPopup = function (m) {
@@ -522,7 +522,7 @@ def build_map(
     ``tiles`` adds OpenStreetMap tiles (they need internet; without them the
     map still shows a plain background, reference cities and every marker).
     ``overlay`` is an occupied-area GeoJSON dict drawn under the markers.
-    Leaflet comes from this server (:mod:`geo.assets`); nothing else is loaded.
+    Leaflet comes from this server (:mod:`geo.view.assets`); nothing else is loaded.
     ``data`` may be a cached :func:`map_data` result for ``events`` (the app
     caches it; building the folium objects around it is cheap). ``view_key``
     (the app's session id) turns on keeping the user's pan/zoom across

@@ -2,7 +2,7 @@
 
 A :class:`ViewQuery` is what a user chose (dates, fronts, statuses, kinds);
 :func:`filter_events` applies it to the GeoDataFrame from
-:func:`geo.events.load`. Keeping this here, and only here, means the download
+:func:`geo.store.events.load`. Keeping this here, and only here, means the download
 button and ``frontline export`` can never disagree.
 """
 

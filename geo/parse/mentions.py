@@ -53,7 +53,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from geo._text import name_key
-from geo.classify import classify
+from geo.parse.classify import classify
 from geo.model import Mention
 
 # Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
