@@ -1,41 +1,37 @@
 """Frontline dashboard: ``streamlit run app.py``.
 
-Thin on purpose: widgets and layout here, all the work in ``geo`` (filtering
-in :mod:`geo.view.query`, the map in :mod:`geo.view.mapview`, charts' data in
-:mod:`geo.view.trend`), which is tested without Streamlit. Events are read from
-``FRONTLINE_EVENTS_DIR`` (default ``data/events``).
+Widgets and layout only. What the widgets show is computed in ``geo`` and
+tested without Streamlit: the store answers queries (:mod:`geo.store`), the
+link and the stepping logic are :mod:`geo.view.state`, the map is
+:mod:`geo.view.mapview`, the per-place tables :mod:`geo.view.places`, the
+charts' data :mod:`geo.view.trend`. Every string that came from a report, a
+file name or a link is shown through :func:`geo.view.safe.md` or as plain text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import time
 import uuid
-from collections.abc import Callable
-from pathlib import Path
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
-from geo.view import assets
-from geo.errors import FrontlineError
-from geo.store.events import export_geojson, load
+from geo.errors import FrontlineError, OverlayError
+from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
-from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data, view_title
-from geo.model import KINDS, STATUSES
-from geo.view.overlay import (
-    OverlayError,
-    date_from_name,
-    list_overlays,
-    load_overlay,
-    nearest_date,
-    overlay_dir,
-    parse_overlay,
-)
+from geo.settings import settings
+from geo.store import Store, open_store
+from geo.store.geojson import export_geojson
+from geo.store.query import ViewQuery
+from geo.view import state as vs
+from geo.view.assets import ensure_leaflet
+from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data
+from geo.view.overlay import date_from_name, list_overlays, load_overlay, overlay_dir, parse_overlay
+from geo.view.places import aggregate_places, nearest_place, place_timeline
+from geo.view.safe import md
 from geo.view.trend import (
     context_window,
     initiative_by_date,
@@ -43,309 +39,219 @@ from geo.view.trend import (
     mentions_per_front,
     trend_spec,
 )
-from geo.view.query import (
-    NON_FRONT,
-    ViewQuery,
-    dates_with_events,
-    export_filename,
-    filter_events,
-    nearest_place,
-    place_timeline,
-)
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
-EVENTS_DIR = Path(os.environ.get("FRONTLINE_EVENTS_DIR", str(settings.EVENTS_DIR)))
-TILES_DEFAULT = os.environ.get("FRONTLINE_TILES", "1").lower() not in ("0", "no", "none", "off")
-PLAY_SECONDS = float(os.environ.get("FRONTLINE_PLAY_SECONDS", "1.2"))  # pause per step
 BELOW_MAP_AFTER_S = 1.0  # the panels under a session's first map follow it after this
 
 
 # --------------------------------------------------------------------------- data (cached)
+# Everything derived from the store is cached by the store's location and its
+# stamp, which changes whenever a report is written or removed.
 
 
 @st.cache_resource(show_spinner=False)
 def _leaflet_ready() -> str:
-    return str(assets.ensure_leaflet())
-
-
-def store_signature(events_dir: Path) -> str:
-    """Digest of the store files' names, sizes and mtimes: the cache key for everything derived.
-
-    A short digest, not the tuple itself: Streamlit hashes every cache key on
-    every rerun, and a 10-year store has thousands of files.
-    """
-    try:
-        entries = sorted(os.scandir(events_dir), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return ""
-    sig = []
-    for e in entries:
-        if e.name.endswith(".geojson") and not e.name.startswith("."):
-            s = e.stat()  # once: a stat costs more than the rest of this loop
-            sig.append((e.name, s.st_size, s.st_mtime_ns))
-    return hashlib.blake2b(repr(sig).encode(), digest_size=16).hexdigest() if sig else ""
+    return str(ensure_leaflet())
 
 
 @st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def _events(events_dir: str, signature: str):
-    return load(Path(events_dir))
+def _events(location: str, stamp: str, _store: Store):
+    return _store.load()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _dates(events_dir: str, signature: str) -> list[dt.date]:
-    return dates_with_events(_events(events_dir, signature))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _fronts(events_dir: str, signature: str) -> list[str]:
-    return _front_options(_events(events_dir, signature))
+def _dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
+    return _store.dates()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view(events_dir: str, signature: str, q: ViewQuery):
-    return filter_events(_events(events_dir, signature), q)
+def _view(location: str, stamp: str, q: ViewQuery, _store: Store):
+    return _store.load(q)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map_data(events_dir: str, signature: str, q: ViewQuery):
-    return map_data(_view(events_dir, signature, q))
+def _map_data(location: str, stamp: str, q: ViewQuery, _store: Store):
+    return map_data(_view(location, stamp, q, _store))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _export(events_dir: str, signature: str, q: ViewQuery) -> str:
-    return export_geojson(_view(events_dir, signature, q))
+def _export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
+    return export_geojson(_view(location, stamp, q, _store))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
+    p = aggregate_places(_events(location, stamp, _store))
+    p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
+    return p.sort_values("place", kind="stable").reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
+    ev = _view(location, stamp, q, _store)
+    return mentions_per_front(ev), initiative_by_date(ev)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _overlay_file(path: str, mtime: float) -> dict:
+    from pathlib import Path
+
     return load_overlay(Path(path))
-
-
-# --------------------------------------------------------------------------- URL state
-
-
-def _qp_list(name: str, allowed: list[str]) -> list[str]:
-    raw = st.query_params.get(name, "")
-    return [v for v in raw.split(",") if v in allowed] if raw else []
-
-
-def _qp_date(name: str, dates: list[dt.date]) -> dt.date | None:
-    """A date from the URL, moved to the nearest date that has data."""
-    try:
-        d = dt.date.fromisoformat(st.query_params.get(name, ""))
-    except ValueError:
-        return None
-    return nearest_date(dates, d)
-
-
-def _restore_from_url(dates, fronts, place_ids: Callable[[], set[str]]) -> None:
-    """Seed widget state from the URL once per session, so a shared link opens the same view.
-
-    ``place_ids`` is called only when the URL names a place: the list of all
-    places is built after the first map, not before it.
-    """
-    ss = st.session_state
-    if ss.get("_restored"):
-        return
-    ss["_restored"] = True
-    d_from, d_to, day = _qp_date("from", dates), _qp_date("to", dates), _qp_date("date", dates)
-    if d_from and d_to:
-        ss["mode"] = "Range"
-        ss["range"] = (min(d_from, d_to), max(d_from, d_to))
-    elif day:
-        ss["mode"] = "Day"
-        ss["day"] = day
-    ss["fronts"] = _qp_list("fronts", fronts)
-    ss["statuses"] = _qp_list("status", list(STATUSES))
-    ss["kinds"] = _qp_list("kind", list(KINDS))
-    if st.query_params.get("place", "") and st.query_params["place"] in place_ids():
-        ss["place"] = st.query_params["place"]
-    ss["center"], ss["zoom"] = _url_view()
-
-
-def _url_view() -> tuple[tuple[float, float] | None, int | None]:
-    """Map centre and zoom from the URL, when valid."""
-    center = zoom = None
-    try:
-        lat, lon = (float(x) for x in st.query_params.get("center", "").split(","))
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            center = (lat, lon)
-    except ValueError:
-        pass
-    try:
-        z = int(st.query_params.get("zoom", ""))
-        zoom = z if 2 <= z <= 18 else None
-    except ValueError:
-        pass
-    return center, zoom
-
-
-def _write_url(q: ViewQuery, mode: str) -> None:
-    ss = st.session_state
-    params: dict[str, str] = {}
-    if mode == "Day" and q.date_from:
-        params["date"] = q.date_from.isoformat()
-    elif q.date_from and q.date_to:
-        params["from"], params["to"] = q.date_from.isoformat(), q.date_to.isoformat()
-    for key, values in (("fronts", q.fronts), ("status", q.statuses), ("kind", q.kinds)):
-        if values:
-            params[key] = ",".join(values)
-    if ss.get("place"):
-        params["place"] = ss["place"]
-    # center/zoom: the map keeps them in the URL itself, in the browser (geo.view.mapview).
-    current = st.query_params.to_dict()
-    for k in ("center", "zoom"):
-        if k in current:
-            params[k] = current[k]
-    if params != current:
-        st.query_params.from_dict(params)
-
-
-# --------------------------------------------------------------------------- time controls
-
-
-def default_range(dates: list[dt.date], days: int = 30) -> tuple[dt.date, dt.date]:
-    """The dates with data in the last ``days`` calendar days up to the latest one."""
-    start = dates[-1] - dt.timedelta(days=days - 1)
-    return next(d for d in dates if d >= start), dates[-1]
-
-
-def _set_time(day: dt.date | None = None, rng: tuple[dt.date, dt.date] | None = None) -> None:
-    """Change the date (or range) from code: the sliders are re-created with it as default.
-
-    Streamlit widgets cannot be given a value and a session-state value at
-    once, so the sliders' keys carry a counter that code bumps when it moves them.
-    """
-    ss = st.session_state
-    if day is not None:
-        ss["day"] = day
-    if rng is not None:
-        ss["range"] = rng
-    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
-
-
-def _step(dates: list[dt.date], delta: int) -> None:
-    """Move the day (or the whole range) by ``delta`` dates that have data."""
-    ss = st.session_state
-    if ss.get("mode") == "Range":
-        a, b = ss.get("range", (dates[0], dates[-1]))
-        ia, ib = dates.index(a), dates.index(b)
-        if ia + delta >= 0 and ib + delta < len(dates):
-            _set_time(rng=(dates[ia + delta], dates[ib + delta]))
-        else:
-            ss["playing"] = False
-    else:
-        i = dates.index(ss.get("day", dates[-1])) + delta
-        _set_time(day=dates[max(0, min(i, len(dates) - 1))])
-        if i >= len(dates):
-            ss["playing"] = False
-
-
-def _slider_changed(widget_key: str, state_key: str) -> None:
-    st.session_state[state_key] = (
-        tuple(st.session_state[widget_key])
-        if state_key == "range"
-        else (st.session_state[widget_key])
-    )
-
-
-def _time_controls(dates: list[dt.date]) -> tuple[str, dt.date, dt.date]:
-    ss = st.session_state
-    goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
-    if goto in dates:
-        ss["mode"] = "Day"
-        _set_time(day=goto)
-    ss.setdefault("mode", "Day")
-    if ss.get("day") not in dates:
-        ss["day"] = dates[-1]
-    rng = ss.get("range")
-    if not isinstance(rng, tuple) or rng[0] not in dates or rng[1] not in dates:
-        ss["range"] = default_range(dates)
-    cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
-    c_mode, c_prev, c_play, c_next, c_slider = cols
-    mode = c_mode.radio("View", ["Day", "Range"], key="mode", horizontal=True)
-    c_prev.button(
-        "◀ Prev", key="prev", help="previous date with data", on_click=_step, args=(dates, -1)
-    )
-    playing = ss.get("playing", False)
-    c_play.button(
-        "⏸ Pause" if playing else "▶ Play",
-        key="play",
-        help="play day by day",
-        on_click=lambda: ss.update(playing=not ss.get("playing", False)),
-    )
-    c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
-    fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
-    gen = ss.get("_slider_gen", 0)
-    if mode == "Day":
-        wk = f"day_{gen}"
-        day = c_slider.select_slider(
-            "Date", options=dates, value=ss["day"], key=wk, format_func=fmt,
-            on_change=_slider_changed, args=(wk, "day"),
-        )  # fmt: skip
-        ss["day"] = day
-        return mode, day, day
-    wk = f"range_{gen}"
-    a, b = c_slider.select_slider(
-        "Date range", options=dates, value=ss["range"], key=wk, format_func=fmt,
-        on_change=_slider_changed, args=(wk, "range"),
-    )  # fmt: skip
-    ss["range"] = (a, b)
-    return mode, a, b
-
-
-# --------------------------------------------------------------------------- panels
 
 
 def _front_options(events) -> list[str]:
     present = set(events["front"].dropna().astype(str).unique()) if len(events) else set()
     opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
     if len(events) and events["front"].isna().any():
-        opts.append(NON_FRONT)
+        opts.append(NO_FRONT)
     return opts
 
 
-def _sidebar_filters(front_opts: list[str]) -> tuple[list[str], list[str], list[str]]:
+# --------------------------------------------------------------------------- view state
+
+
+def _restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> None:
+    """Seed widget state from the link once per session; say what had to be adjusted."""
+    ss = st.session_state
+    if ss.get("_restored"):
+        return
+    ss["_restored"] = True
+    restored = vs.from_params(st.query_params.to_dict(), dates, fronts, place_ids)
+    s = restored.state
+    ss.update(
+        mode=s.mode, day=s.day, range=s.range, fronts=list(s.fronts),
+        statuses=list(s.statuses), kinds=list(s.kinds), place=s.place,
+        center=s.center, zoom=s.zoom, _notices=restored.notices,
+    )  # fmt: skip
+
+
+def _current_state() -> vs.ViewState:
+    ss = st.session_state
+    return vs.ViewState(
+        mode=ss["mode"], day=ss["day"], range=tuple(ss["range"]),
+        fronts=tuple(ss.get("fronts") or ()), statuses=tuple(ss.get("statuses") or ()),
+        kinds=tuple(ss.get("kinds") or ()), place=ss.get("place"),
+    )  # fmt: skip
+
+
+def _write_url(s: vs.ViewState) -> None:
+    params = vs.to_params(s)
+    current = st.query_params.to_dict()
+    for k in ("center", "zoom"):  # the map keeps these in the URL itself, in the browser
+        if k in current:
+            params[k] = current[k]
+    if params != current:
+        st.query_params.from_dict(params)
+
+
+def _set_time(s: vs.ViewState) -> None:
+    """Move the sliders from code: their keys carry a counter that code bumps, because a
+    Streamlit widget cannot be given a value and a session-state value at once."""
+    ss = st.session_state
+    ss["day"], ss["range"] = s.day, s.range
+    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
+
+
+def _step(dates: list[dt.date], delta: int) -> None:
+    moved_to, moved = vs.step(_current_state(), dates, delta)
+    if moved:
+        _set_time(moved_to)
+    else:
+        st.session_state["playing"] = False
+
+
+def _toggle_play(dates: list[dt.date]) -> None:
+    ss = st.session_state
+    ss["playing"] = not ss.get("playing", False)
+    if ss["playing"]:
+        _set_time(vs.play_start(_current_state(), dates))
+
+
+def _slider_changed(widget_key: str, state_key: str) -> None:
+    value = st.session_state[widget_key]
+    st.session_state[state_key] = tuple(value) if state_key == "range" else value
+
+
+def _time_controls(dates: list[dt.date]) -> vs.ViewState:
+    ss = st.session_state
+    goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
+    if goto in dates:
+        ss["mode"] = vs.DAY
+        _set_time(replace(_current_state(), day=goto))
+    cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
+    c_mode, c_prev, c_play, c_next, c_slider = cols
+    mode = c_mode.radio("View", list(vs.MODES), key="mode", horizontal=True)
+    c_prev.button(
+        "◀ Prev", key="prev", help="previous date with data", on_click=_step, args=(dates, -1)
+    )
+    playing = ss.get("playing", False)
+    c_play.button(
+        "⏸ Pause" if playing else "▶ Play", key="play", help="play date by date",
+        on_click=_toggle_play, args=(dates,),
+    )  # fmt: skip
+    c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
+    fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
+    gen = ss.get("_slider_gen", 0)
+    if mode == vs.DAY:
+        wk = f"day_{gen}"
+        ss["day"] = c_slider.select_slider(
+            "Date", options=dates, value=ss["day"], key=wk, format_func=fmt,
+            on_change=_slider_changed, args=(wk, "day"),
+        )  # fmt: skip
+    else:
+        wk = f"range_{gen}"
+        ss["range"] = tuple(
+            c_slider.select_slider(
+                "Date range",
+                options=dates,
+                value=ss["range"],
+                key=wk,
+                format_func=fmt,
+                on_change=_slider_changed,
+                args=(wk, "range"),
+            )
+        )
+    return _current_state()
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def _sidebar_filters(front_opts: list[str]) -> None:
     sb = st.sidebar
     sb.header("Filters")
-    fronts = sb.multiselect("Fronts", front_opts, key="fronts", placeholder="All fronts")
-    statuses = sb.multiselect("Status", list(STATUSES), key="statuses", placeholder="Any status")
-    kinds = sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
-    return fronts, statuses, kinds
+    sb.multiselect("Fronts", front_opts, key="fronts", placeholder="All fronts")
+    sb.multiselect("Status", list(STATUSES), key="statuses", placeholder="Any status")
+    sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
 
 
 def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
     """The occupied-area layer nearest ``day``, from FRONTLINE_OVERLAY_DIR or uploads."""
     sb = st.sidebar
     sb.header("Front-line overlay")
-    folder = overlay_dir()
-    files = list_overlays(folder)
+    files = list_overlays(overlay_dir())
     ups = sb.file_uploader(
         "Occupied-area GeoJSON, named with its date (e.g. area_20240524.geojson)",
-        type=["geojson", "json"],
-        accept_multiple_files=True,
-        key="overlay_upload",
-    )
+        type=["geojson", "json"], accept_multiple_files=True, key="overlay_upload",
+    )  # fmt: skip
     uploaded: dict[dt.date, tuple[str, bytes]] = {}
     for up in ups or []:
         d = date_from_name(up.name)
         if d is None:
-            sb.error(f"{up.name}: no date in the file name (use *_YYYYMMDD.geojson)")
+            sb.error(f"{md(up.name)}: no date in the file name (use \\*\\_YYYYMMDD.geojson)")
         else:
             uploaded[d] = (up.name, up.getvalue())
     if not files and not uploaded:
-        sb.caption("No overlay loaded. Set FRONTLINE_OVERLAY_DIR or upload a file.")
+        sb.caption("No overlay loaded. Set FRONTLINE\\_OVERLAY\\_DIR or upload a file.")
         return None, None
     show = sb.checkbox("Show occupied area", value=True, key="overlay_on")
     source = sb.text_input(
-        "Overlay source (for the credits)",
-        value=os.environ.get("FRONTLINE_OVERLAY_SOURCE", ""),
-        key="overlay_source",
+        "Overlay source (for the credits)", value=settings.overlay_source, key="overlay_source"
     )
     if not show:
         return None, None
-    best = nearest_date(set(files) | set(uploaded), day)
+    best = vs.nearest_date(sorted(set(files) | set(uploaded)), day)
     try:
         if best in uploaded:
             name, data = uploaded[best]
@@ -355,47 +261,49 @@ def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
             name = path.name
             geo = _overlay_file(str(path), path.stat().st_mtime)
     except OverlayError as exc:
-        sb.error(str(exc))
+        sb.error(md(exc))
         return None, None
     label = f"{name} (area as of {best.isoformat()})"
-    sb.caption(f"Showing {label}")
+    sb.caption(f"Showing {md(label)}")
     return geo, label + (f", source: {source}" if source else "")
 
 
-def _upload_panel() -> None:
+def _upload_panel(store: Store) -> None:
     sb = st.sidebar
     sb.header("Add reports")
     ups = sb.file_uploader(
-        "Report files (.txt, .md, .html)",
-        type=["txt", "md", "html", "htm"],
-        accept_multiple_files=True,
-        key="report_upload",
-    )
+        "Report files (.txt, .md, .html)", type=["txt", "md", "html", "htm"],
+        accept_multiple_files=True, key="report_upload",
+    )  # fmt: skip
     done: dict = st.session_state.setdefault("_ingested", {})
     added = None
     for up in ups or []:
         if up.file_id not in done:
-            try:
-                from geo.ingest import ingest_bytes
-
-                r = ingest_bytes(up.name, up.getvalue(), EVENTS_DIR)
-                done[up.file_id] = (r.ok, r.error, r.date, r.events, list(r.unresolved))
-            except FrontlineError as exc:
-                done[up.file_id] = (False, str(exc), None, 0, [])
-            except Exception as exc:  # never a traceback in the app
-                done[up.file_id] = (False, f"{type(exc).__name__}: {exc}", None, 0, [])
+            done[up.file_id] = _ingest_upload(up.name, up.getvalue(), store)
             if done[up.file_id][0]:
                 added = done[up.file_id][2]
         ok, error, date, n, unresolved = done[up.file_id]
         if not ok:
-            sb.error(f"{up.name}: {error}")
+            sb.error(f"{md(up.name)}: {md(error)}")
             continue
-        sb.success(f"{up.name}: {n} events on {date}")
+        sb.success(f"{md(up.name)}: {n} events on {date}")
         if unresolved:
-            sb.warning("Unresolved names (not on the map): " + ", ".join(unresolved))
+            sb.warning("Unresolved names (not on the map): " + md(", ".join(unresolved)))
     if added is not None:  # the store changed: redraw with it, on the new report's date
         st.session_state["_goto_day"] = added
         st.rerun()
+
+
+def _ingest_upload(name: str, data: bytes, store: Store) -> tuple:
+    from geo.ingest import ingest_bytes
+
+    try:
+        r = ingest_bytes(name, data, store)
+        return (r.ok, r.error, r.date, r.events, list(r.unresolved))
+    except FrontlineError as exc:
+        return (False, str(exc), None, 0, [])
+    except Exception as exc:  # never a traceback in the app
+        return (False, f"{type(exc).__name__}: {exc}", None, 0, [])
 
 
 def _history_panel(events, places_all: pd.DataFrame) -> None:
@@ -404,12 +312,9 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
     st.session_state.setdefault("place", None)
     labels = dict(zip(ids, places_all["label"], strict=True))
     pid = st.selectbox(
-        "Find a place (or click one on the map)",
-        ids,
-        key="place",
-        format_func=lambda p: labels.get(p, p),
-        placeholder="Type a place name…",
-    )
+        "Find a place (or click one on the map)", ids, key="place",
+        format_func=lambda p: labels.get(p, p), placeholder="Type a place name…",
+    )  # fmt: skip
     if not pid:
         st.caption("Pick a place to see every date it was mentioned.")
         return
@@ -417,16 +322,10 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
     match = places_all.loc[places_all["place_id"] == pid, "place"]
     name = str(match.iloc[0]) if len(match) else pid
     st.markdown(
-        f"**{name}**: {int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} dates, "
-        f"{hist['date'].min()} – {hist['date'].max()}"
+        f"**{md(name)}**: {int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} "
+        f"dates, {hist['date'].min()} – {hist['date'].max()}"
     )
     st.dataframe(hist, hide_index=True, width="stretch")
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _trend_tables(events_dir: str, signature: str, q: ViewQuery):
-    ev = _view(events_dir, signature, q)
-    return mentions_per_front(ev), initiative_by_date(ev)
 
 
 def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: dt.date) -> None:
@@ -435,7 +334,7 @@ def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: 
         st.caption("No events.")
         return
     fronts = sorted(t["front"].unique(), key=lambda f: (f not in CANONICAL, f))
-    colors = [color(None if f == NON_FRONT else f) for f in fronts]
+    colors = [color(None if f == NO_FRONT else f) for f in fronts]
     spec = trend_spec(fronts, colors, day_from.isoformat(), day_to.isoformat())
     st.vega_lite_chart(t, spec, width="stretch")
     if len(ini):
@@ -444,11 +343,11 @@ def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: 
 
 
 def _footer(tiles: bool, overlay_label: str | None) -> None:
-    parts = [settings.GEONAMES_CREDIT]
+    parts = [settings.geonames_credit]
     if tiles:
         parts.append(f"Map tiles {OSM_ATTRIBUTION}.")
     if overlay_label:
-        parts.append(f"Occupied-area overlay: {overlay_label}.")
+        parts.append(f"Occupied-area overlay: {md(overlay_label)}.")
     parts.append("Events: parsed from the situation reports named in each popup.")
     st.divider()
     st.caption(" · ".join(parts))
@@ -461,15 +360,15 @@ def main() -> None:
     _leaflet_ready()
     st.title("Frontline")
     st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
-
-    sig = store_signature(EVENTS_DIR)
-    events = _events(str(EVENTS_DIR), sig)
+    store = open_store()
+    loc, stamp = store.location, store.stamp()
+    events = _events(loc, stamp, store)
     for name, problem in events.attrs.get("skipped", []):
-        st.warning(f"Skipped {name}: {problem}")
+        st.warning(f"Skipped {md(name)}: {md(problem)}")
     if len(events) == 0:
-        _upload_panel()
+        _upload_panel(store)
         st.info(
-            f"No events in {EVENTS_DIR}. Add reports in the sidebar, or run "
+            f"No events in {md(loc)}. Add reports in the sidebar, or run "
             "`frontline ingest REPORT...`."
         )
         _footer(False, None)
@@ -477,22 +376,24 @@ def main() -> None:
 
     # Only what the first map needs comes before it: the list of all places
     # (for the history panel) and the trend tables are built after it.
-    dates = _dates(str(EVENTS_DIR), sig)
-    front_opts = _fronts(str(EVENTS_DIR), sig)
-    _restore_from_url(dates, front_opts, lambda: set(_all_places(str(EVENTS_DIR), sig)["place_id"]))
-
-    fronts, statuses, kinds = _sidebar_filters(front_opts)
+    dates = _dates(loc, stamp, store)
+    front_opts = _front_options(events)
+    _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
+    for notice in st.session_state.pop("_notices", []):
+        st.info(md(notice))
+    _sidebar_filters(front_opts)
     tiles = st.sidebar.checkbox(
-        "OpenStreetMap tiles (needs internet)", value=TILES_DEFAULT, key="tiles"
+        "OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles"
     )
-    mode, d_from, d_to = _time_controls(dates)
-    q = ViewQuery.of(d_from, d_to, fronts, statuses, kinds)
+    view_state = _time_controls(dates)
+    d_from, d_to = view_state.span
+    q = view_state.query()
     overlay, overlay_label = _overlay_controls(d_to)
-    _upload_panel()
+    _upload_panel(store)
 
-    view = _view(str(EVENTS_DIR), sig, q)
-    data = _map_data(str(EVENTS_DIR), sig, q)
-    st.markdown(f"## {view_title(d_from, d_to)}")
+    view = _view(loc, stamp, q, store)
+    data = _map_data(loc, stamp, q, store)
+    st.markdown(f"## {vs.view_title(d_from, d_to)}")
     st.markdown(
         f"Showing **{len(view)}** events at **{len(data.places)}** places",
         help="One marker per place; its size grows with the number of mentions.",
@@ -500,59 +401,49 @@ def main() -> None:
 
     ss = st.session_state
     m, _ = build_map(
-        view,
-        center=ss.get("center"),
-        zoom=ss.get("zoom"),
-        tiles=tiles,
-        overlay=overlay,
-        overlay_label=overlay_label,
-        data=data,
+        view, center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles, overlay=overlay,
+        overlay_label=overlay_label, data=data,
         view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
-    )
+    )  # fmt: skip
     out = st_folium(
-        m,
-        key="map",
-        height=620,
-        use_container_width=True,
+        m, key="map", height=620, use_container_width=True,
         returned_objects=["last_object_clicked"],
-    )
+    )  # fmt: skip
     _handle_map_click((out or {}).get("last_object_clicked"), data.places)
-    _write_url(q, mode)
+    _write_url(_current_state())
 
     # The first map of a session is drawn before anything below it (see
     # _below_map_soon); a link naming a place opens with its history at once.
     if ss.get("_below_map_ready") or ss.get("place"):
-        _below_map(sig, events, q, d_from, d_to)
+        _below_map(store, events, q, d_from, d_to)
     else:
         _below_map_soon()
     ss["_below_map_ready"] = True
     _footer(tiles, overlay_label)
 
     if ss.get("playing"):
-        time.sleep(PLAY_SECONDS)
+        time.sleep(settings.play_seconds)
         _step(dates, 1)
         st.rerun()
 
 
-def _below_map(sig: str, events, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
+def _below_map(store: Store, events, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
     """Download button, place history and trend charts: everything under the map."""
+    loc, stamp = store.location, store.stamp()
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
-        data=lambda: _export(str(EVENTS_DIR), sig, q),
-        on_click="ignore",
-        file_name=export_filename(q),
-        mime="application/geo+json",
+        data=lambda: _export(loc, stamp, q, store),
+        on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
         key="download",
-    )
+    )  # fmt: skip
     left, right = st.columns(2)
     with left:
-        _history_panel(events, _all_places(str(EVENTS_DIR), sig))
+        _history_panel(events, _all_places(loc, stamp, store))
     with right:
         # about a year around the view: a lone later report must not squeeze 2022
-        lo, hi = context_window(pd.Series(_dates(str(EVENTS_DIR), sig)), d_from, d_to)
-        around = ViewQuery.of(lo, hi, q.fronts, q.statuses, q.kinds)
-        trend, ini = _trend_tables(str(EVENTS_DIR), sig, around)
+        lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)
+        trend, ini = _trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
         _trend_panel(trend, ini, d_from, d_to)
 
 
@@ -582,13 +473,8 @@ def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
         ss["place"] = pid
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _all_places(events_dir: str, signature: str) -> pd.DataFrame:
-    from geo.view.query import aggregate_places
-
-    p = aggregate_places(_events(events_dir, signature))
-    p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
-    return p.sort_values("place", kind="stable").reset_index(drop=True)
-
-
-main()
+if __name__ == "__main__":
+    try:
+        main()
+    except FrontlineError as exc:  # a bad setting, an unreadable store: one line, no traceback
+        st.error(md(exc))

@@ -25,10 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo import settings  # noqa: E402
 from geo._text import name_key  # noqa: E402
+from geo.distance import haversine_km  # noqa: E402
 from geo.places.fronts import canonical_front  # noqa: E402
-from geo.resolve.resolver import haversine_km, resolve_report  # noqa: E402
+from geo.resolve.resolver import resolve_report  # noqa: E402
+from geo.settings import settings  # noqa: E402
 
 GOLD_DIR = REPO / "bench" / "gold"
 
@@ -130,7 +131,7 @@ def score(gold_path: Path, report_path: Path, gaz) -> Score:
 
 
 def default_pairs() -> list[tuple[Path, Path]]:
-    shared = settings.SHARED_DIR
+    shared = settings.shared_dir
     pairs = [
         (
             shared / "eval" / "dayseries_2024-05-24.gold.csv",
@@ -148,8 +149,8 @@ def main(argv: list[str]) -> int:
         return 2
     pairs = [(Path(a), Path(b)) for a, b in zip(argv[::2], argv[1::2], strict=True)]
     if not pairs:
-        if not settings.SHARED_DIR.exists():
-            print(f"skipped: {settings.SHARED_DIR} is absent (the dev materials are optional)")
+        if not settings.shared_dir.exists():
+            print(f"skipped: {settings.shared_dir} is absent (the dev materials are optional)")
             return 0
         pairs = default_pairs()
     try:

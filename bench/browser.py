@@ -32,13 +32,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import REPO, event_store, row
+from bench._common import event_store, row
 from bench.scale import make_store
-from geo.store import events
-from geo.view.query import ViewQuery, aggregate_places, filter_events
-
-sys.path.insert(0, str(REPO / "tests"))
-from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from geo.serve import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from geo.store import FileStore
+from geo.store.query import ViewQuery, filter_events
+from geo.view.places import aggregate_places
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 MARKER = "path.leaflet-interactive"  # geo.view.mapview draws places with L.circleMarker (SVG paths)
@@ -103,7 +102,7 @@ def wait_day_map(page, day: dt.date, places: int, t0: float) -> float:
 
 
 def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> None:
-    gdf = events.load(store)
+    gdf = FileStore(store).load()
     dates = sorted(gdf["date"].dt.date.unique())
     n_places = {}
 
@@ -113,7 +112,9 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
         return n_places[d]
 
     print(f"\n  {label}: {len(gdf):,} events, {len(dates):,} dates ({dates[0]} .. {dates[-1]})")
-    with StreamlitServer(store, log=log_dir / f"streamlit-{store.name}.log") as srv:
+    env = {"FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None}
+    log = log_dir / f"streamlit-{store.name}.log"
+    with StreamlitServer(store, env=env, log=log) as srv:
         row("server start -> /_stcore/health", f"{srv.started_in_s:.2f} s")
         visits = []
         for who in ("first visitor (server loads the store)", "second visitor (warm caches)"):

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import ISW_DIR, row
 from geo.errors import ReportError
-from geo.places.gazetteer import load_gazetteer
 from geo.ingest import report_files
 from geo.parse.report import parse_file
+from geo.places.gazetteer import load_gazetteer
 
 
 def main() -> int:

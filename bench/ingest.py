@@ -16,6 +16,7 @@ Usage: python bench/ingest.py [REPORTS_DIR] [--profile]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -26,13 +27,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import SHARED, ms, row
-from geo import settings
-from geo.store import events
 from geo.errors import FrontlineError
-from geo.resolve.resolver import resolve_report
 from geo.ingest import report_files
 from geo.parse.reading import read_report
 from geo.parse.report import parse_text
+from geo.resolve.resolver import resolve_report
+from geo.store import FileStore
+from geo.store.files import dumps_collection
+from geo.store.records import build_record
 
 DEFAULT_DIR = SHARED / "reports" / "isw"
 TARGET_RPS = 50.0
@@ -51,9 +53,9 @@ def gazetteer_times() -> tuple[float, float, object]:
     first = time.perf_counter() - t
     # Cold: an empty cache folder and a cleared in-process cache force the CSV parse.
     cache_clear = getattr(gazetteer._load_cached, "cache_clear", None)
-    old = settings.CACHE_DIR
+    old = os.environ.get("FRONTLINE_CACHE")
     with tempfile.TemporaryDirectory(prefix="frontline-gazcache-") as tmp:
-        settings.CACHE_DIR = Path(tmp)
+        os.environ["FRONTLINE_CACHE"] = tmp
         try:
             if cache_clear:
                 cache_clear()
@@ -61,7 +63,10 @@ def gazetteer_times() -> tuple[float, float, object]:
             gazetteer.load_gazetteer()
             cold = time.perf_counter() - t
         finally:
-            settings.CACHE_DIR = old
+            if old is None:
+                os.environ.pop("FRONTLINE_CACHE", None)
+            else:
+                os.environ["FRONTLINE_CACHE"] = old
             if cache_clear:
                 cache_clear()
     gazetteer.load_gazetteer()  # back to the normal cached instance
@@ -95,10 +100,9 @@ def staged_pass(paths: list[Path], out: Path, gaz) -> dict:
             t2 = clock()
             resolved = resolve_report(report, gaz, None)
             t3 = clock()
-            feats = events.build_events(report, resolved, True)
-            meta = events.build_meta(report, resolved, feats, True)
+            record = build_record(report, resolved, True)
             t4 = clock()
-            events.write_report_events(out, report, feats, meta)
+            FileStore(out).write(record)
             t5 = clock()
         except FrontlineError as exc:
             st["failed"] += 1
@@ -111,11 +115,11 @@ def staged_pass(paths: list[Path], out: Path, gaz) -> dict:
         st["write"] += t5 - t4
         st["reports"] += 1
         st["mentions"] += len(resolved)
-        st["events"] += len(feats)
+        st["events"] += len(record.features)
         st["bytes"] += len(text)
         # Outside the wall clock: how much of "write" is serialising, not file I/O + fsync.
         t6 = clock()
-        events.dumps_collection(feats, meta)
+        dumps_collection(record)
         excluded += clock() - t6
         st["serialise"] += clock() - t6
     st["wall"] = clock() - t_all - excluded
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         ("parse", "parsing (geo.parse.report.parse_text)"),
         ("resolve", "resolving (geo.resolve.resolver.resolve_report)"),
         ("build", "building events (build_events+build_meta)"),
-        ("write", "writing (events.write_report_events)"),
+        ("write", "writing (FileStore.write)"),
     ):
         row(f"  {label}", f"{st[k]:.2f} s {100 * st[k] / wall:4.0f}%")
     io = max(0.0, st["write"] - st["serialise"])

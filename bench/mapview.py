@@ -39,9 +39,10 @@ import geopandas as gpd
 import pandas as pd
 
 from bench._common import event_store, ms, row, timeit
-from geo.store import events
+from geo.store import FileStore
+from geo.store.query import ViewQuery, filter_events
 from geo.view.mapview import build_map, map_data, render_html
-from geo.view.query import ViewQuery, aggregate_places, filter_events
+from geo.view.places import aggregate_places
 
 TARGET_MS = {"day": 100, "30 days": 300}
 TARGET_X = 10.0
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         store, label = found
     t = time.perf_counter()
-    gdf = events.load(store)
+    gdf = FileStore(store).load()
     t_load = time.perf_counter() - t
     if len(gdf) == 0:
         print(f"  {store}: no events, skipped.")

@@ -29,8 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import event_store, ms, row
-from geo.store import events
-from geo.view.query import ViewQuery, filter_events
+from geo.store import FileStore
+from geo.store.geojson import export_geojson
+from geo.store.query import ViewQuery, filter_events
 
 
 def _report_files(src: Path) -> list[dict]:
@@ -69,10 +70,10 @@ def make_store(src: Path, dest: Path, years: int, seed: int = 7) -> int:
 
 def bench_store(store: Path, years: int, n_events: int) -> None:
     t = time.perf_counter()
-    gdf = events.load(store)
+    gdf = FileStore(store).load()
     cold = time.perf_counter() - t
     t = time.perf_counter()
-    events.load(store)
+    FileStore(store).load()
     warm = time.perf_counter() - t
     last = gdf["date"].max().date()
     q = ViewQuery.of(last - dt.timedelta(days=29), last, fronts=["Donetsk", "Luhansk"])
@@ -80,7 +81,7 @@ def bench_store(store: Path, years: int, n_events: int) -> None:
     sub = filter_events(gdf, q)
     filt = time.perf_counter() - t
     t = time.perf_counter()
-    text = events.export_geojson(sub)
+    text = export_geojson(sub)
     exp = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"\n{years} year(s): {n_events:,} events in {len(list(store.glob('*.geojson')))} files")

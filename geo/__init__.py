@@ -1,18 +1,21 @@
 """Frontline: daily war situation reports about Ukraine, turned into a dated map of the front.
 
-Public modules are flat and named for what they do:
+One folder per stage of the pipeline, in the order data flows through them:
 
-- ``geo.parse.reading``    read a report file (text, Markdown, HTML) into clean text, safely
-- ``geo.parse.report``    detect the format and parse a report into a :class:`geo.model.Report`
-- ``geo.parse.formats.*``  one parser per report format, all behind :class:`geo.parse.formats.base.ReportFormat`
-- ``geo.parse.mentions``   find gazetteer place names in text, with status and kind of activity
-- ``geo.places.gazetteer``  load ``data/places.csv`` and look names up by a spelling-insensitive key
-- ``geo.places``     build ``data/places.csv`` from the GeoNames dump
-- ``geo.resolve.resolver``    resolve mentions to one place each, front-aware
-- ``geo.resolve.online``     the opt-in Nominatim fallback (cached, rate-limited)
-- ``geo.store.events``     events as GeoJSON: build, store atomically, load, export
-- ``geo.view.mapview``    the Folium map of a view
-- ``geo.cli``        the ``frontline`` command
+- ``geo.parse``    report file -> clean text -> :class:`geo.model.Report` (fronts, sections,
+                   place mentions with status and kind); one module per report format
+- ``geo.places``   the gazetteer (GeoNames + hand fixes), its build, the fronts and which
+                   front a place belongs to
+- ``geo.resolve``  each mention -> one gazetteer place, front-aware, or unresolved;
+                   the opt-in online fallback; a geopy adapter
+- ``geo.store``    resolved reports kept as events: the Store interface, the file store,
+                   the event table, GeoJSON export
+- ``geo.view``     what the dashboard shows: the view in a link, per-place tables, the map,
+                   trends, overlays
+
+Shared by all of them: ``geo.settings`` (every setting), ``geo.errors`` (every error),
+``geo.model`` (the data passed between stages), ``geo.schema`` (the event properties).
+``geo.ingest`` runs parse -> resolve -> store; ``geo.cli`` is the ``frontline`` command.
 """
 
 __version__ = "0.1.0"

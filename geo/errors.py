@@ -12,6 +12,10 @@ class FrontlineError(Exception):
     """Base class for errors that are the input's fault, not a bug."""
 
 
+class SettingsError(FrontlineError):
+    """An environment variable holds a value Frontline cannot use; names the variable."""
+
+
 class ReportError(FrontlineError):
     """A report could not be read or parsed. Names the file and the problem."""
 
@@ -26,4 +30,8 @@ class GazetteerError(FrontlineError):
 
 
 class StoreError(FrontlineError):
-    """The event store holds a file that cannot be read."""
+    """The event store cannot be read or written."""
+
+
+class OverlayError(FrontlineError):
+    """An occupied-area overlay file is unreadable or holds no polygons."""

@@ -1,10 +1,11 @@
-"""Ingest: parse -> resolve -> build events -> write one file per report.
+"""Ingest: parse -> resolve -> store, one report at a time; the pipeline's one orchestrator.
 
 Each report is independent: a report that cannot be read is reported
-(``ok=False``) and nothing is written for it, and the others carry on. Writes
-are atomic per file and there is no shared index, so a crash, Ctrl-C, or a
-second ingest running into the same folder never loses or corrupts a file.
-:func:`rebuild` regenerates a whole store in a temporary folder and swaps it in.
+(``ok=False``) and nothing is written for it, and the others carry on. The
+store writes each report atomically (:meth:`geo.store.base.Store.write`), so a
+crash, Ctrl-C, or a second ingest into the same store never loses or corrupts
+one. :func:`rebuild` regenerates a whole file store in a temporary folder and
+swaps it in.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.store import events
 from geo.errors import FrontlineError, ReportError
 from geo.model import Report
-from geo.settings import MAX_REPORT_BYTES
+from geo.parse.report import parse_file, parse_text
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.resolve.resolver import OnlineLookup, resolve_report
+from geo.settings import settings
+from geo.store import FileStore, Store
+from geo.store.records import build_record
 
 REPORT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm"})
 # Files that describe a folder of reports rather than being one.
@@ -40,7 +45,7 @@ class IngestResult:
     events: int = 0
     unresolved: list[str] = field(default_factory=list)
     error: str | None = None
-    out_file: Path | None = None
+    out_file: str | None = None  # where the store put it (a file, a table row)
 
     def summary_line(self) -> str:
         if not self.ok:
@@ -55,8 +60,12 @@ class IngestResult:
 OnResult = Callable[[IngestResult], None] | None
 
 
-def _online_fallback(online: bool | object):
-    """``True`` -> the Nominatim fallback (imported only when asked for); objects pass through."""
+Online = bool | OnlineLookup | None
+"""``True`` for the Nominatim fallback, a lookup of your own, or nothing."""
+
+
+def _online_fallback(online: Online) -> OnlineLookup | None:
+    """``True`` -> the Nominatim fallback (imported only when asked for); callables pass through."""
     if online is True:
         try:
             from geo.resolve.online import NominatimFallback
@@ -66,23 +75,24 @@ def _online_fallback(online: bool | object):
     return online or None
 
 
+def _as_store(store: Store | Path | str) -> Store:
+    return store if isinstance(store, Store) else FileStore(store)
+
+
 def _store_report(
-    report: Report, events_dir: Path, gaz, online, keep_text: bool, label: str
+    report: Report,
+    store: Store,
+    gaz: Gazetteer,
+    online: OnlineLookup | None,
+    keep_text: bool,
+    label: str,
 ) -> IngestResult:
-    from geo.resolve.resolver import resolve_report
-
-    resolved = resolve_report(report, gaz, online)
-    features = events.build_events(report, resolved, keep_text)
-    meta = events.build_meta(report, resolved, features, keep_text)
-    out = events.write_report_events(events_dir, report, features, meta)
+    record = build_record(report, resolve_report(report, gaz, online), keep_text)
+    out = store.write(record)
     return IngestResult(
-        path=label, ok=True, date=report.date, format=report.format, events=len(features),
-        unresolved=_unique(u["mention"] for u in meta["unresolved"]), out_file=out,
+        path=label, ok=True, date=report.date, format=report.format,
+        events=len(record.features), unresolved=record.unresolved_names, out_file=out,
     )  # fmt: skip
-
-
-def _unique(names: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(names))
 
 
 def _failed(label: str, exc: BaseException) -> IngestResult:
@@ -94,23 +104,15 @@ def _failed(label: str, exc: BaseException) -> IngestResult:
     return IngestResult(path=label, ok=False, error=f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _gazetteer(gaz):
-    if gaz is not None:
-        return gaz
-    from geo.places.gazetteer import load_gazetteer
-
-    return load_gazetteer()
-
-
 def ingest_files(
     paths: Iterable[Path | str],
-    events_dir: Path,
+    store: Store | Path | str,
     fmt: str = "auto",
     date: dt.date | None = None,
-    online: bool | object = False,
+    online: Online = False,
     keep_text: bool = True,
     on_result: OnResult = None,
-    gaz=None,
+    gaz: Gazetteer | None = None,
 ) -> list[IngestResult]:
     """Parse, geocode and store each report; one :class:`IngestResult` per path, in order.
 
@@ -122,14 +124,13 @@ def ingest_files(
     results: list[IngestResult] = []
     if not paths:
         return results
-    from geo.parse.report import parse_file
-
-    gaz = _gazetteer(gaz)
-    online = _online_fallback(online)
+    gaz = gaz or load_gazetteer()
+    lookup = _online_fallback(online)
+    target = _as_store(store)
     for path in paths:
         try:
             report = parse_file(path, fmt=fmt, date=date, gaz=gaz)
-            result = _store_report(report, Path(events_dir), gaz, online, keep_text, str(path))
+            result = _store_report(report, target, gaz, lookup, keep_text, str(path))
         except Exception as exc:
             result = _failed(str(path), exc)
         results.append(result)
@@ -140,22 +141,20 @@ def ingest_files(
 
 def ingest_text(
     text: str,
-    events_dir: Path,
+    store: Store | Path | str,
     name: str = "<report>",
     fmt: str = "auto",
     date: dt.date | None = None,
-    online: bool | object = False,
+    online: Online = False,
     keep_text: bool = True,
-    gaz=None,
+    gaz: Gazetteer | None = None,
 ) -> IngestResult:
     """Ingest report text already in memory (``name`` labels it in messages only)."""
-    from geo.parse.report import parse_text
-
     try:
-        gaz = _gazetteer(gaz)
+        gaz = gaz or load_gazetteer()
         report = parse_text(text, fmt=fmt, date=date, path=name, gaz=gaz)
         return _store_report(
-            report, Path(events_dir), gaz, _online_fallback(online), keep_text, name
+            report, _as_store(store), gaz, _online_fallback(online), keep_text, name
         )
     except Exception as exc:
         return _failed(name, exc)
@@ -164,12 +163,12 @@ def ingest_text(
 def ingest_bytes(
     name: str,
     data: bytes,
-    events_dir: Path,
+    store: Store | Path | str,
     fmt: str = "auto",
     date: dt.date | None = None,
-    online: bool | object = False,
+    online: Online = False,
     keep_text: bool = True,
-    gaz=None,
+    gaz: Gazetteer | None = None,
 ) -> IngestResult:
     """Ingest an uploaded file's bytes (the app's upload button).
 
@@ -178,10 +177,11 @@ def ingest_bytes(
     user's ``name`` is used there, sanitised to letters, digits, ``._-`` (so a
     date in the file name can still serve as the report's date).
     """
-    if len(data) > MAX_REPORT_BYTES:
+    limit = settings.max_report_bytes
+    if len(data) > limit:
         return IngestResult(
             path=name, ok=False,
-            error=f"file is {len(data):,} bytes; the limit is {MAX_REPORT_BYTES:,}",
+            error=f"file is {len(data):,} bytes; the limit is {limit:,}",
         )  # fmt: skip
     suffix = Path(name).suffix.lower()
     if suffix not in REPORT_SUFFIXES:
@@ -191,7 +191,7 @@ def ingest_bytes(
         path = Path(tmp) / f"{stem}{suffix}"
         path.write_bytes(data)
         result = ingest_files(
-            [path], events_dir, fmt=fmt, date=date, online=online, keep_text=keep_text, gaz=gaz
+            [path], store, fmt=fmt, date=date, online=online, keep_text=keep_text, gaz=gaz
         )[0]
     result.path = name
     if result.error:
@@ -216,7 +216,7 @@ def rebuild(
     events_dir: Path,
     keep_text: bool = False,
     on_result: OnResult = None,
-    gaz=None,
+    gaz: Gazetteer | None = None,
 ) -> list[IngestResult]:
     """Regenerate ``events_dir`` from every report in ``reports_dir``.
 
@@ -237,7 +237,7 @@ def rebuild(
 
     def relabel(r: IngestResult) -> None:
         if r.out_file is not None:  # where the file will be once swapped in
-            r.out_file = events_dir / r.out_file.name
+            r.out_file = str(events_dir / Path(r.out_file).name)
         if on_result is not None:
             on_result(r)
 

@@ -18,15 +18,20 @@ InitiativeSource = Literal["stated", "inferred"]
 Status = Literal["confirmed", "claimed", "reported"]
 Precision = Literal["settlement", "feature", "area"]
 
-STATUSES: tuple[str, ...] = ("confirmed", "claimed", "reported")
-KINDS: tuple[str, ...] = (
-    "advance",
-    "attack",
-    "strike",
-    "positional",
-    "withdrawal",
-    "other",
-)
+# The values each of those may take, in display order (strongest status first).
+SIDES: tuple[Side, ...] = ("Russia", "Ukraine", "None")
+INITIATIVE_SOURCES: tuple[InitiativeSource, ...] = ("stated", "inferred")
+STATUSES: tuple[Status, ...] = ("confirmed", "claimed", "reported")
+PRECISIONS: tuple[Precision, ...] = ("settlement", "feature", "area")
+KINDS: tuple[str, ...] = ("advance", "attack", "strike", "positional", "withdrawal", "other")
+
+NO_FRONT = "(no front)"
+"""How events outside every front are named wherever a front name is shown or chosen."""
+
+
+def front_label(front: str | None) -> str:
+    """A front's name for display and filters: :data:`NO_FRONT` for events outside fronts."""
+    return front if front else NO_FRONT
 
 
 @dataclass(slots=True)
@@ -146,7 +151,6 @@ class Place:
     raion: str = ""
     population: int = 0
     country: str = "UA"
-    name_uk: str = ""
 
     @property
     def precision(self) -> Precision:
@@ -183,9 +187,18 @@ class ResolvedMention:
 
     ``front`` is the report's front for the mention (``None`` for mentions
     outside any front section); ``section`` the direction heading or ``""``.
+    ``zone_front`` is the front whose zone holds the resolved place
+    (:func:`geo.places.zones.zone_front`), which is where a mention outside
+    every front section (a strike, a news article) goes on the map.
     """
 
     mention: Mention
     front: str | None
     section: str
     resolution: Resolution
+    zone_front: str | None = None
+
+    @property
+    def event_front(self) -> str | None:
+        """The front the event is shown on: the report's, else the place's zone."""
+        return self.front if self.front is not None else self.zone_front

@@ -1,38 +1,216 @@
-"""Settings in one place (paths, network etiquette, limits).
+"""Every setting Frontline has, typed and documented in one place, read when used.
 
-Everything a user may want to change is read from the environment here and
-nowhere else, in the spirit of ``osmnx.settings``.
+In the spirit of ``osmnx.settings``, but each setting is an environment
+variable, because Frontline runs as a command, a Streamlit server and a
+scheduled job, and the environment is what all three share. A value is read at
+the moment it is used, never at import, so a test (``monkeypatch.setenv``) or
+an operator's ``.env`` changes it without restarting anything that imported
+this module.
+
+Use::
+
+    from geo.settings import settings
+    settings.events_dir          # a Path, from FRONTLINE_EVENTS_DIR or the default
+
+A value that cannot be read (``FRONTLINE_MAX_REPORT_BYTES=5MB``) raises
+:class:`geo.errors.SettingsError`, which names the variable: the command line
+prints that one line and exits with code 2, the app shows it as an error.
+``frontline settings`` lists them all with their current values.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar, overload
+
+from geo.errors import SettingsError
+
+T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
-PLACES_CSV = Path(os.environ.get("FRONTLINE_PLACES", DATA_DIR / "places.csv"))
-OVERRIDES_CSV = Path(os.environ.get("FRONTLINE_OVERRIDES", DATA_DIR / "places_overrides.csv"))
-EVENTS_DIR = Path(os.environ.get("FRONTLINE_EVENTS_DIR", DATA_DIR / "events"))
-SHARED_DIR = Path(os.environ.get("FRONTLINE_SHARED", REPO_ROOT.parent / "shared"))
-CACHE_DIR = Path(os.environ.get("FRONTLINE_CACHE", Path.home() / ".cache" / "frontline"))
 STATIC_DIR = REPO_ROOT / "static"
-
-# Reports larger than this are refused: real daily reports are < 200 kB.
-MAX_REPORT_BYTES = int(os.environ.get("FRONTLINE_MAX_REPORT_BYTES", 5_000_000))
-
-# Online fallback (Nominatim through geopy): off unless asked for.
-USER_AGENT = os.environ.get(
-    "FRONTLINE_USER_AGENT", "frontline/0.1 (+https://github.com/frontline-osint/frontline)"
-)
-NOMINATIM_DOMAIN = os.environ.get("FRONTLINE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
-NOMINATIM_SCHEME = os.environ.get("FRONTLINE_NOMINATIM_SCHEME", "https")
-NOMINATIM_MIN_DELAY_S = float(os.environ.get("FRONTLINE_NOMINATIM_DELAY", 1.0))
-NOMINATIM_TIMEOUT_S = float(os.environ.get("FRONTLINE_NOMINATIM_TIMEOUT", 10.0))
-# Ukraine and its neighbours, for constraining online results.
-ONLINE_COUNTRY_CODES = ("ua", "ru", "by", "md", "ro", "pl", "sk", "hu")
 
 GEONAMES_CREDIT = (
     "Place names and coordinates © GeoNames (www.geonames.org), CC BY 4.0; "
     "filtered and with spelling variants added by Frontline."
 )
+
+
+def _env(name: str) -> str | None:
+    import os
+
+    value = os.environ.get(name)
+    return value if value is not None and value.strip() != "" else None
+
+
+def _path(raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw.replace("_", ""))
+    if value <= 0:
+        raise ValueError("must be positive")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must be zero or a positive number")
+    return value
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", "none"})
+
+
+def _flag(raw: str) -> bool:
+    low = raw.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError("use 1/0, true/false, yes/no or on/off")
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _scheme(raw: str) -> str:
+    low = raw.strip().lower()
+    if low not in ("http", "https"):
+        raise ValueError("use http or https")
+    return low
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Generic[T]):
+    """One environment variable: its parser, its default and what it is for."""
+
+    env: str
+    parse: Callable[[str], T]
+    default: Callable[[], T]
+    doc: str
+
+    def get(self) -> T:
+        raw = _env(self.env)
+        if raw is None:
+            return self.default()
+        try:
+            return self.parse(raw)
+        except (ValueError, TypeError) as exc:
+            shown = raw if len(raw) <= 60 else raw[:57] + "..."
+            raise SettingsError(f"{self.env}={shown!r}: {exc}") from None
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object | None, owner: type) -> Setting[T] | T:
+        return self if obj is None else self.get()
+
+
+def _const(value: T) -> Callable[[], T]:
+    return lambda: value
+
+
+class Settings:
+    """The settings, as typed attributes that read the environment on every access."""
+
+    # --- fixed: where the project keeps its own files ------------------------------
+    repo_root = REPO_ROOT
+    data_dir = DATA_DIR
+    static_dir = STATIC_DIR
+    geonames_credit = GEONAMES_CREDIT
+
+    # --- data ---------------------------------------------------------------------
+    events_dir = Setting(
+        "FRONTLINE_EVENTS_DIR", _path, _const(DATA_DIR / "events"),
+        "The event store: a folder of GeoJSON files, one per report.",
+    )  # fmt: skip
+    places_csv = Setting(
+        "FRONTLINE_PLACES", _path, _const(DATA_DIR / "places.csv"),
+        "The gazetteer built by `frontline places build`.",
+    )  # fmt: skip
+    overrides_csv = Setting(
+        "FRONTLINE_OVERRIDES", _path, _const(DATA_DIR / "places_overrides.csv"),
+        "Hand fixes to the gazetteer (aliases, missing places, better points).",
+    )  # fmt: skip
+    cache_dir = Setting(
+        "FRONTLINE_CACHE", _path, lambda: Path.home() / ".cache" / "frontline",
+        "Caches: the parsed gazetteer, online lookups.",
+    )  # fmt: skip
+    shared_dir = Setting(
+        "FRONTLINE_SHARED", _path, _const(REPO_ROOT.parent / "shared"),
+        "Development materials (reports, answer keys); optional.",
+    )  # fmt: skip
+    max_report_bytes = Setting(
+        "FRONTLINE_MAX_REPORT_BYTES", _positive_int, _const(5_000_000),
+        "Reports larger than this many bytes are refused (daily reports are far smaller).",
+    )  # fmt: skip
+
+    # --- online geocoding (off unless asked for) ------------------------------------
+    user_agent = Setting(
+        "FRONTLINE_USER_AGENT", _text,
+        _const("frontline/0.1 (+https://github.com/frontline-osint/frontline)"),
+        "Identifies you to online services; put a contact address in it.",
+    )  # fmt: skip
+    nominatim_domain = Setting(
+        "FRONTLINE_NOMINATIM_DOMAIN", _text, _const("nominatim.openstreetmap.org"),
+        "The Nominatim server of the opt-in online fallback.",
+    )  # fmt: skip
+    nominatim_scheme = Setting(
+        "FRONTLINE_NOMINATIM_SCHEME", _scheme, _const("https"), "http or https for Nominatim."
+    )
+    nominatim_delay_s = Setting(
+        "FRONTLINE_NOMINATIM_DELAY", _non_negative_float, _const(1.0),
+        "Seconds between two Nominatim requests (its usage policy asks for 1).",
+    )  # fmt: skip
+    online_country_codes: tuple[str, ...] = ("ua", "ru", "by", "md", "ro", "pl", "sk", "hu")
+    """Ukraine and its neighbours: where online results may lie."""
+    nominatim_timeout_s = Setting(
+        "FRONTLINE_NOMINATIM_TIMEOUT", _positive_float, _const(10.0),
+        "Seconds to wait for one Nominatim answer.",
+    )  # fmt: skip
+
+    # --- the dashboard --------------------------------------------------------------
+    tiles = Setting(
+        "FRONTLINE_TILES", _flag, _const(True),
+        "Start with OpenStreetMap tiles on (needs internet); 0 requests nothing from outside.",
+    )  # fmt: skip
+    play_seconds = Setting(
+        "FRONTLINE_PLAY_SECONDS", _non_negative_float, _const(1.2),
+        "Pause between two dates when the map plays.",
+    )  # fmt: skip
+    overlay_dir: Setting[Path | None] = Setting(
+        "FRONTLINE_OVERLAY_DIR", _path, _const(None),
+        "A folder of dated occupied-area GeoJSON files to show under the markers.",
+    )  # fmt: skip
+    overlay_source = Setting(
+        "FRONTLINE_OVERLAY_SOURCE", _text, _const(""),
+        "Credit line for the overlay, shown in the footer.",
+    )  # fmt: skip
+    max_overlay_bytes = Setting(
+        "FRONTLINE_MAX_OVERLAY_BYTES", _positive_int, _const(30_000_000),
+        "Overlay files larger than this many bytes are refused.",
+    )  # fmt: skip
+
+    @classmethod
+    def all(cls) -> list[Setting]:
+        """Every setting, in the order declared (for ``frontline settings`` and the README)."""
+        return [v for v in vars(cls).values() if isinstance(v, Setting)]
+
+
+settings = Settings()

@@ -13,13 +13,13 @@ previous day.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from geo.serve import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from geo.settings import settings
 
-from _streamlit_server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, StreamlitServer
+REPO_ROOT = settings.repo_root
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -51,7 +51,9 @@ def main() -> int:
 
     a.out.mkdir(parents=True, exist_ok=True)
     t_start = time.monotonic()
-    with StreamlitServer(a.events_dir.resolve()) as srv, sync_playwright() as p:
+    env = {"FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None}
+    server = StreamlitServer(a.events_dir.resolve(), env=env)
+    with server as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(srv.url + a.query)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.settings import GEONAMES_CREDIT
+from geo.settings import settings
+from geo.view.safe import md as md_escape
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 COUNT = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places")
@@ -57,7 +58,7 @@ def test_opens_on_latest_day(app) -> None:
     assert _heading(at) == "2024-05-24"
     assert _count(at) == (4, 4)
     assert _qp(at)["date"] == "2024-05-24"
-    assert any(GEONAMES_CREDIT in c.value for c in at.caption)
+    assert any(settings.geonames_credit in c.value for c in at.caption)
 
 
 def test_step_buttons_and_slider(app) -> None:
@@ -133,7 +134,7 @@ def test_bad_store_file_is_reported_not_fatal(store: Path, app) -> None:
     (store / "2024-05-25_dayseries.geojson").write_text("{not json", encoding="utf-8")
     at = app()
     assert not at.exception
-    assert any("2024-05-25_dayseries.geojson" in w.value for w in at.warning)
+    assert any(md_escape("2024-05-25_dayseries.geojson") in w.value for w in at.warning)
     assert _count(at) == (4, 4)
 
 
@@ -163,13 +164,15 @@ def test_overlay_nearest_to_the_chosen_date(app, tmp_path: Path, monkeypatch) ->
     monkeypatch.setenv("FRONTLINE_OVERLAY_SOURCE", "test polygons")
     at = app()
     captions = " ".join(c.value for c in at.sidebar.caption)
-    assert "area_20240523.geojson (area as of 2024-05-23)" in captions
-    assert any("Occupied-area overlay: area_20240523.geojson" in c.value for c in at.caption)
+    assert md_escape("area_20240523.geojson (area as of 2024-05-23)") in captions
+    assert any(
+        md_escape("area_20240523.geojson (area as of 2024-05-23)") in c.value for c in at.caption
+    )
     assert any("test polygons" in c.value for c in at.caption)
     at.button(key="prev").click().run()
     at.button(key="prev").click().run()  # 2024-05-21: 05-23 is 2 days away, 05-10 is 11
     captions = " ".join(c.value for c in at.sidebar.caption)
-    assert "area_20240523.geojson" in captions
+    assert md_escape("area_20240523.geojson") in captions
 
 
 def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> None:
@@ -180,7 +183,7 @@ def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> No
     at = app()
     assert not at.exception
     errors = " ".join(e.value for e in at.sidebar.error)
-    assert "area_20240524.geojson" in errors and "not valid JSON" in errors
+    assert md_escape("area_20240524.geojson") in errors and "not valid JSON" in errors
     assert _count(at) == (4, 4)  # the map still works
 
 

@@ -11,11 +11,13 @@ import textwrap
 import time
 
 import pytest
+from helpers import load, make_record, report_filename, write_events
 
-from geo.store import events as ev
 from geo.errors import ReportError, StoreError
 from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention
 from geo.schema import EVENT_PROPERTIES
+from geo.store import frame, records
+from geo.store.files import FileStore, dumps_collection
 
 VOVCHANSK = Place("geonames:1", "Vovchansk", 50.2911234, 36.9412345, "PPLA3", "Kharkiv", "Chuhuiv")
 KHARKIV = Place("geonames:2", "Kharkiv", 49.98081, 36.25272, "PPLA", "Kharkiv", "Kharkiv")
@@ -53,9 +55,10 @@ def make_resolved() -> list[ResolvedMention]:
         ResolvedMention(_m("Bakhmut", 40, "claimed", "attack"), "Donetsk", "Bakhmut direction",
                         Resolution(BAKHMUT, "context")),
         ResolvedMention(_m("Serebrianka forest", 60), "Donetsk", "", Resolution(FOREST, "unique")),
-        # Outside any front: front by geography, initiative from that front.
+        # Outside any front: the front whose zone holds the place (the resolver's answer),
+        # initiative from that front.
         ResolvedMention(_m("Kharkiv City", 90, kind="strike"), None, "",
-                        Resolution(KHARKIV, "major-city")),
+                        Resolution(KHARKIV, "major-city"), zone_front="Kharkiv"),
         # Outside any front zone: no front, no initiative.
         ResolvedMention(_m("Odesa", 120, kind="strike"), None, "", Resolution(ODESA, "unique")),
         ResolvedMention(_m("Novoselivka", 150), "Donetsk", "", Resolution(
@@ -76,9 +79,9 @@ def write_store(tmp_path, reports=None, keep_text=True):
     paths = []
     for r in reports:
         resolved = make_resolved()
-        feats = ev.build_events(r, resolved, keep_text)
+        feats = records.build_events(r, resolved, keep_text)
         paths.append(
-            ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, resolved, feats, keep_text))
+            write_events(tmp_path, r, feats, records.build_meta(r, resolved, feats, keep_text))
         )
     return paths
 
@@ -88,7 +91,7 @@ def write_store(tmp_path, reports=None, keep_text=True):
 
 def test_build_events_properties_and_geometry():
     r = make_report()
-    feats = ev.build_events(r, make_resolved(), keep_text=True)
+    feats = records.build_events(r, make_resolved(), keep_text=True)
     assert len(feats) == 5  # 7 mentions, 2 unresolved
     by_place = {f["properties"]["place"]: f for f in feats}
     for f in feats:
@@ -110,8 +113,8 @@ def test_build_events_properties_and_geometry():
     assert by_place["Bakhmut"]["properties"]["initiative_source"] == "inferred"
 
 
-def test_non_front_mentions_get_front_by_geography():
-    feats = ev.build_events(make_report(), make_resolved(), keep_text=False)
+def test_non_front_mentions_go_to_the_front_of_their_zone():
+    feats = records.build_events(make_report(), make_resolved(), keep_text=False)
     by_place = {f["properties"]["place"]: f["properties"] for f in feats}
     kharkiv = by_place["Kharkiv"]
     assert kharkiv["front"] == "Kharkiv" and kharkiv["initiative"] == "Russia"
@@ -123,7 +126,7 @@ def test_non_front_mentions_get_front_by_geography():
 def test_zone_front_absent_from_report_has_null_initiative():
     r = make_report()
     r.fronts = [f for f in r.fronts if f.name != "Kharkiv"]
-    feats = ev.build_events(r, make_resolved()[3:4], keep_text=False)
+    feats = records.build_events(r, make_resolved()[3:4], keep_text=False)
     assert feats[0]["properties"]["front"] == "Kharkiv"
     assert feats[0]["properties"]["initiative"] is None
 
@@ -131,36 +134,36 @@ def test_zone_front_absent_from_report_has_null_initiative():
 def test_keep_text_false_writes_no_report_sentences():
     r = make_report()
     resolved = make_resolved()
-    feats = ev.build_events(r, resolved, keep_text=False)
-    meta = ev.build_meta(r, resolved, feats, keep_text=False)
-    text = ev.dumps_collection(feats, meta)
+    feats = records.build_events(r, resolved, keep_text=False)
+    meta = records.build_meta(r, resolved, feats, keep_text=False)
+    text = dumps_collection(make_record(r, feats, meta))
     assert "snippet" not in text and "evidence" not in text
     assert "Russians entered" not in text and "enemy pushes" not in text
-    kept = ev.build_meta(r, resolved, feats, keep_text=True)
+    kept = records.build_meta(r, resolved, feats, keep_text=True)
     assert kept["fronts"][0]["evidence"] == "The enemy pushes on Vovchansk."
 
 
 def test_ids_stable_and_independent_of_path():
-    a = ev.build_events(make_report(path="x/one.txt"), make_resolved(), True)
-    b = ev.build_events(make_report(path="elsewhere/two.md"), make_resolved(), True)
+    a = records.build_events(make_report(path="x/one.txt"), make_resolved(), True)
+    b = records.build_events(make_report(path="elsewhere/two.md"), make_resolved(), True)
     assert [f["id"] for f in a] == [f["id"] for f in b]
     assert len({f["id"] for f in a}) == len(a)
-    c = ev.build_events(make_report(title="A different headline"), make_resolved(), True)
+    c = records.build_events(make_report(title="A different headline"), make_resolved(), True)
     assert not {f["id"] for f in a} & {f["id"] for f in c}
 
 
 def test_same_place_twice_gives_two_events_and_duplicates_are_dropped():
     rm = make_resolved()[0]
     again = ResolvedMention(_m("Vovchansk", 300), "Kharkiv", "Vovchansk", rm.resolution)
-    feats = ev.build_events(make_report(), [rm, again, rm], keep_text=False)
+    feats = records.build_events(make_report(), [rm, again, rm], keep_text=False)
     assert len(feats) == 2 and feats[0]["id"] != feats[1]["id"]
 
 
 def test_invalid_coordinates_are_unresolved_not_events():
     bad = Place("geonames:9", "Nowhere", float("nan"), 200.0, "PPL", "Kharkiv")
     rms = [ResolvedMention(_m("Nowhere", 5), "Kharkiv", "", Resolution(bad, "unique"))]
-    feats = ev.build_events(make_report(), rms, keep_text=False)
-    meta = ev.build_meta(make_report(), rms, feats, keep_text=False)
+    feats = records.build_events(make_report(), rms, keep_text=False)
+    meta = records.build_meta(make_report(), rms, feats, keep_text=False)
     assert feats == []
     assert meta["unresolved"][0]["method"] == "invalid-coordinates"
 
@@ -168,8 +171,8 @@ def test_invalid_coordinates_are_unresolved_not_events():
 def test_build_meta():
     r = make_report()
     resolved = make_resolved()
-    feats = ev.build_events(r, resolved, True)
-    meta = ev.build_meta(r, resolved, feats, keep_text=False)
+    feats = records.build_events(r, resolved, True)
+    meta = records.build_meta(r, resolved, feats, keep_text=False)
     assert meta["report"] == {
         "title": r.title, "url": None, "date": "2024-05-24", "format": "dayseries",
         "report_id": "2024-05-24_dayseries",
@@ -191,17 +194,17 @@ def test_build_meta():
 
 
 def test_report_filename_rules():
-    assert ev.report_filename(make_report()) == "2024-05-24_dayseries.geojson"
+    assert report_filename(make_report()) == "2024-05-24_dayseries.geojson"
     isw = make_report(dt.date(2022, 3, 1), "isw", "Assessment")
-    assert ev.report_filename(isw) == "2022-03-01_isw.geojson"
-    n1 = ev.report_filename(make_report(fmt="news", title="First article"))
-    n2 = ev.report_filename(make_report(fmt="news", title="Second article"))
-    n1_again = ev.report_filename(make_report(fmt="news", title="First  article ", path="z"))
+    assert report_filename(isw) == "2022-03-01_isw.geojson"
+    n1 = report_filename(make_report(fmt="news", title="First article"))
+    n2 = report_filename(make_report(fmt="news", title="Second article"))
+    n1_again = report_filename(make_report(fmt="news", title="First  article ", path="z"))
     assert n1 != n2 and n1 == n1_again
     assert n1.startswith("2024-05-24_news_") and len(n1) == len("2024-05-24_news_12345678.geojson")
     # A datetime is reduced to its date; a title never reaches the name.
     r = make_report(dt.datetime(2024, 5, 24, 13, 5), fmt="news", title="../../etc/passwd")
-    assert "/" not in ev.report_filename(r) and "passwd" not in ev.report_filename(r)
+    assert "/" not in report_filename(r) and "passwd" not in report_filename(r)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +214,7 @@ def test_report_filename_rules():
 )  # fmt: skip
 def test_report_filename_rejects_unvalidated_input(date, fmt):
     with pytest.raises(ReportError):
-        ev.report_filename(make_report(date=date, fmt=fmt))
+        report_filename(make_report(date=date, fmt=fmt))
 
 
 # ---------------------------------------------------------------- write
@@ -223,7 +226,7 @@ def test_write_twice_gives_identical_file_and_no_duplicates(tmp_path):
     (p2,) = write_store(tmp_path, [make_report(path="moved/elsewhere.txt")])
     assert p1 == p2 and p2.read_bytes() == first
     assert [p.name for p in tmp_path.iterdir()] == ["2024-05-24_dayseries.geojson"]
-    gdf = ev.load(tmp_path)
+    gdf = load(tmp_path)
     assert len(gdf) == 5 and gdf["id"].is_unique
 
 
@@ -240,9 +243,9 @@ def test_replacing_a_report_with_fewer_events_leaves_no_stale_events(tmp_path):
     write_store(tmp_path, [make_report()])
     r = make_report()
     rms = make_resolved()[:1]
-    feats = ev.build_events(r, rms, True)
-    ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, rms, feats, True))
-    assert ev.load(tmp_path)["place"].tolist() == ["Vovchansk"]
+    feats = records.build_events(r, rms, True)
+    write_events(tmp_path, r, feats, records.build_meta(r, rms, feats, True))
+    assert load(tmp_path)["place"].tolist() == ["Vovchansk"]
 
 
 # ---------------------------------------------------------------- load
@@ -250,8 +253,8 @@ def test_replacing_a_report_with_fewer_events_leaves_no_stale_events(tmp_path):
 
 def test_load_columns_dtypes_sort(tmp_path):
     write_store(tmp_path)
-    gdf = ev.load(tmp_path)
-    assert list(gdf.columns) == [*ev.COLUMNS, "geometry"]
+    gdf = load(tmp_path)
+    assert list(gdf.columns) == [*frame.COLUMNS, "geometry"]
     assert gdf.crs.to_epsg() == 4326
     assert str(gdf["date"].dtype) == "datetime64[ns]"
     assert gdf["status"].dtype == "category" and gdf["front"].dtype == "category"
@@ -267,10 +270,10 @@ def test_load_columns_dtypes_sort(tmp_path):
 
 def test_load_empty_and_missing_dir(tmp_path):
     for d in (tmp_path, tmp_path / "missing"):
-        gdf = ev.load(d)
-        assert len(gdf) == 0 and list(gdf.columns) == [*ev.COLUMNS, "geometry"]
+        gdf = load(d)
+        assert len(gdf) == 0 and list(gdf.columns) == [*frame.COLUMNS, "geometry"]
         assert str(gdf["date"].dtype) == "datetime64[ns]" and gdf.crs.to_epsg() == 4326
-        assert ev.load_meta(d) == []
+        assert FileStore(d).reports() == []
 
 
 @pytest.mark.parametrize(
@@ -298,12 +301,12 @@ def test_load_empty_and_missing_dir(tmp_path):
 def test_malformed_store_file_is_skipped_not_fatal(tmp_path, content):
     write_store(tmp_path, [make_report()])
     (tmp_path / "2024-06-01_dayseries.geojson").write_bytes(content)
-    gdf = ev.load(tmp_path)
+    gdf = load(tmp_path)
     assert len(gdf) == 5
     assert [name for name, _ in gdf.attrs["skipped"]] == ["2024-06-01_dayseries.geojson"]
-    assert [m["file"] for m in ev.load_meta(tmp_path)] == ["2024-05-24_dayseries.geojson"]
+    assert [m["file"] for m in FileStore(tmp_path).reports()] == ["2024-05-24_dayseries.geojson"]
     with pytest.raises(StoreError, match=r"2024-06-01_dayseries\.geojson"):
-        ev.load(tmp_path, strict=True)
+        load(tmp_path, strict=True)
 
 
 def test_load_ignores_temp_and_other_files(tmp_path):
@@ -312,43 +315,43 @@ def test_load_ignores_temp_and_other_files(tmp_path):
     (tmp_path / ".hidden.geojson").write_text("{")
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "sub.geojson").mkdir()
-    gdf = ev.load(tmp_path, strict=True)
+    gdf = load(tmp_path, strict=True)
     assert len(gdf) == 5 and gdf.attrs["skipped"] == []
 
 
 def test_a_copied_store_file_does_not_double_events(tmp_path):
     (p,) = write_store(tmp_path, [make_report()])
     (tmp_path / "2024-05-24_dayseries (copy).geojson").write_bytes(p.read_bytes())
-    gdf = ev.load(tmp_path, strict=True)
+    gdf = load(tmp_path, strict=True)
     assert len(gdf) == 5 and gdf["id"].is_unique
 
 
 def test_load_cache_sees_changes_and_returns_copies(tmp_path):
     write_store(tmp_path, [make_report()])
-    a = ev.load(tmp_path)
+    a = load(tmp_path)
     a.loc[0, "place"] = "Vovchansk"
     a["front"] = None  # mutating a result must not poison the cache
-    b = ev.load(tmp_path)
+    b = load(tmp_path)
     assert b["front"].notna().sum() == 4
     write_store(tmp_path, [make_report(dt.date(2024, 5, 26), title="Next day")])
-    assert len(ev.load(tmp_path)) == 10
+    assert len(load(tmp_path)) == 10
     os.unlink(tmp_path / "2024-05-24_dayseries.geojson")
-    c = ev.load(tmp_path)
+    c = load(tmp_path)
     assert len(c) == 5 and set(c["date"].dt.day) == {26}
 
 
 def test_unknown_category_values_are_kept(tmp_path):
     r = make_report()
-    feats = ev.build_events(r, make_resolved(), keep_text=False)
+    feats = records.build_events(r, make_resolved(), keep_text=False)
     feats[0]["properties"]["kind"] = "encirclement"  # a value a newer writer might add
-    ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, [], feats, False))
-    gdf = ev.load(tmp_path, strict=True)
+    write_events(tmp_path, r, feats, records.build_meta(r, [], feats, False))
+    gdf = load(tmp_path, strict=True)
     assert (gdf["kind"] == "encirclement").sum() == 1 and gdf["kind"].notna().all()
 
 
 def test_load_meta(tmp_path):
     write_store(tmp_path)
-    meta = ev.load_meta(tmp_path)
+    meta = FileStore(tmp_path).reports()
     assert [m["report"]["date"] for m in meta] == sorted(m["report"]["date"] for m in meta)
     assert len(meta) == 5
     first = meta[0]
@@ -356,28 +359,6 @@ def test_load_meta(tmp_path):
     assert [f["name"] for f in first["fronts"]] == ["Kharkiv", "Donetsk"]
     assert [u["mention"] for u in first["unresolved"]] == ["Novoselivka", "Zzyzx"]
     assert first["counts"]["events"] == 5
-
-
-def test_load_is_fast_for_a_year_of_reports(tmp_path):
-    """Not a benchmark (see bench/): a generous bound that catches per-row slowness."""
-    resolved = make_resolved() * 12  # same places, new offsets below
-    for i, rm in enumerate(resolved):
-        resolved[i] = ResolvedMention(_m(rm.mention.text, i * 10), rm.front, rm.section,
-                                      rm.resolution)  # fmt: skip
-    start = dt.date(2022, 2, 24)
-    for d in range(300):
-        r = make_report(start + dt.timedelta(days=d), "isw", f"Assessment {d}")
-        feats = ev.build_events(r, resolved, False)
-        ev.write_report_events(tmp_path, r, feats, ev.build_meta(r, resolved, feats, False))
-    ev.clear_cache()
-    t0 = time.perf_counter()
-    gdf = ev.load(tmp_path)
-    cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ev.load(tmp_path)
-    warm = time.perf_counter() - t0
-    assert len(gdf) == 300 * 60
-    assert cold < 5 and warm < 0.5, (cold, warm)
 
 
 # ---------------------------------------------------------------- crash safety
@@ -388,15 +369,16 @@ DRIVER = textwrap.dedent(
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from test_events import make_report, make_resolved
-    from geo.store import events as ev
+    from helpers import write_events
+    from geo.store import records
     out = sys.argv[1]
     print("ready", flush=True)
     i = 0
     while True:
         r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=i % 40), "isw", f"T{{i}}")
         rms = make_resolved() * 40
-        feats = ev.build_events(r, rms, True)
-        ev.write_report_events(out, r, feats, ev.build_meta(r, rms, feats, True))
+        feats = records.build_events(r, rms, True)
+        write_events(out, r, feats, records.build_meta(r, rms, feats, True))
         i += 1
     """
 )
@@ -412,16 +394,21 @@ def test_killed_writer_leaves_only_complete_files(tmp_path, sig):
     proc = subprocess.Popen(
         [sys.executable, str(script), str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert proc.stdout.readline().strip() == b"ready"
-    deadline = time.monotonic() + 20
-    while len(list(store.glob("*.geojson"))) < 10 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(getattr(signal, sig))
-    proc.wait(timeout=20)
-    files = list(store.glob("*.geojson"))
-    assert len(files) >= 10
-    for f in files:
+    try:  # the driver loops forever: it must not outlive a failing test
+        assert proc.stdout.readline().strip() == b"ready"
+        deadline = time.monotonic() + 20
+        while len(list(store.glob("*.geojson"))) < 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    written = list(store.glob("*.geojson"))
+    assert len(written) >= 10
+    for f in written:
         if not f.name.startswith("."):
             json.loads(f.read_text("utf-8"))  # complete JSON, or this raises
-    gdf = ev.load(store, strict=True)
+    gdf = load(store, strict=True)
     assert gdf.attrs["skipped"] == [] and len(gdf) > 0

@@ -11,13 +11,16 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
+from helpers import load
 from test_events import make_report, write_store
 
-from geo.store import events as ev
-from geo import settings
 from geo.cli import main
+from geo.model import NO_FRONT as NON_FRONT
 from geo.schema import EVENT_PROPERTIES, OPTIONAL_PROPERTIES
-from geo.view.query import NON_FRONT, ViewQuery, filter_events
+from geo.settings import settings
+from geo.store import frame
+from geo.store.geojson import export_geojson
+from geo.store.query import ViewQuery, filter_events
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def _expected_columns(gdf: gpd.GeoDataFrame) -> list[str]:
 
 
 def _round_trip(gdf: gpd.GeoDataFrame, path) -> None:
-    path.write_text(ev.export_geojson(gdf), encoding="utf-8")
+    path.write_text(export_geojson(gdf), encoding="utf-8")
     back = gpd.read_file(path)
     cols = _expected_columns(gdf)
     assert sorted(back.columns) == sorted([*cols, "geometry"])
@@ -58,7 +61,7 @@ def _round_trip(gdf: gpd.GeoDataFrame, path) -> None:
 
 
 def test_round_trip_whole_store(store, tmp_path):
-    gdf = ev.load(store)
+    gdf = load(store)
     assert len(gdf) == 30 and gdf["snippet"].notna().any() and gdf["snippet"].isna().any()
     _round_trip(gdf, tmp_path / "all.geojson")
 
@@ -72,13 +75,13 @@ def test_round_trip_whole_store(store, tmp_path):
     ],
 )
 def test_round_trip_filtered(store, tmp_path, q):
-    gdf = filter_events(ev.load(store), q)
+    gdf = filter_events(load(store), q)
     assert 0 < len(gdf) < 30
     _round_trip(gdf, tmp_path / "view.geojson")
 
 
 def test_export_is_rfc7946_with_every_property(store):
-    doc = json.loads(ev.export_geojson(ev.load(store)))
+    doc = json.loads(export_geojson(load(store)))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
     assert len(doc["features"]) == 30
     for f in doc["features"]:
@@ -95,10 +98,10 @@ def test_export_is_rfc7946_with_every_property(store):
 
 
 def test_export_handles_nan_and_other_crs(store):
-    gdf = ev.load(store)
+    gdf = load(store)
     gdf["source_url"] = float("nan")
     gdf["extra"] = 1  # not in the schema: not exported
-    doc = json.loads(ev.export_geojson(gdf.to_crs(3857)))
+    doc = json.loads(export_geojson(gdf.to_crs(3857)))
     f = doc["features"][0]
     assert f["properties"]["source_url"] is None and "extra" not in f["properties"]
     x, y = f["geometry"]["coordinates"]
@@ -106,7 +109,7 @@ def test_export_handles_nan_and_other_crs(store):
 
 
 def test_export_empty():
-    doc = json.loads(ev.export_geojson(ev.empty_frame()))
+    doc = json.loads(export_geojson(frame.empty_frame()))
     assert doc == {"type": "FeatureCollection", "features": []}
 
 
@@ -118,8 +121,8 @@ def test_cli_export_matches_the_shared_filter(store, tmp_path):
     assert main(argv) == 0
     q = ViewQuery.of(dt.date(2024, 5, 24), dt.date(2024, 5, 31), ["Kharkiv", "Donetsk"],
                      ["reported"])  # fmt: skip
-    expected = filter_events(ev.load(store), q)
-    assert out.read_text("utf-8") == ev.export_geojson(expected)
+    expected = filter_events(load(store), q)
+    assert out.read_text("utf-8") == export_geojson(expected)
     doc = json.loads(out.read_text("utf-8"))
     assert len(doc["features"]) == len(expected) > 0
     assert {f["properties"]["front"] for f in doc["features"]} == {"Kharkiv", "Donetsk"}
@@ -145,12 +148,12 @@ def test_cli_export_survives_a_malformed_store_file(store, tmp_path):
     assert len(json.loads(out.read_text("utf-8"))["features"]) == 30
 
 
-SHIPPED = settings.REPO_ROOT / "data" / "events"
+SHIPPED = settings.repo_root / "data" / "events"
 
 
 @pytest.mark.skipif(not any(SHIPPED.glob("*.geojson")), reason="no shipped data in data/events")
 def test_shipped_data_exports_and_reads_back(tmp_path):
-    gdf = ev.load(SHIPPED, strict=True)
+    gdf = load(SHIPPED, strict=True)
     assert len(gdf) > 0 and gdf["id"].is_unique
     for c in ("id", "date", "place", "place_id", "mention", "status", "kind", "precision"):
         assert gdf[c].notna().all(), c

@@ -14,9 +14,10 @@ import sys
 import pytest
 
 from geo._text import name_key
-from geo.places.gazetteer import load_gazetteer
-from geo.resolve.resolver import dedupe, geocode_name, haversine_km, resolve_report
+from geo.distance import haversine_km
 from geo.model import Front, Mention, Place, Report, Section
+from geo.places.gazetteer import load_gazetteer
+from geo.resolve.resolver import dedupe, resolve_name, resolve_report
 
 
 @pytest.fixture(scope="module")
@@ -226,18 +227,29 @@ def test_duplicate_records_count_as_one_place():
     assert [p.place_id for p in kept] == ["geonames:2", "geonames:3"]
 
 
-def test_geocode_name_with_front_and_near(gaz):
-    out = geocode_name("Makiivka", front="Luhansk", near=["Kreminna", "Nevske", "Torske"], gaz=gaz)
-    assert out["place_id"] == "geonames:702318"
-    assert out["oblast"] == "Luhansk" and out["method"].startswith("context")
-    assert out["candidates"] == len(gaz.lookup("Makiivka"))
-    assert out["precision"] == "settlement"
+def test_resolve_name_with_front_and_near(gaz):
+    res = resolve_name("Makiivka", gaz, front="Luhansk", near=["Kreminna", "Nevske", "Torske"])
+    assert res.place is not None and res.place.place_id == "geonames:702318"
+    assert res.place.oblast == "Luhansk" and res.method.startswith("context")
+    assert res.place.precision == "settlement"
 
 
-def test_geocode_name_ambiguous_lists_options(gaz):
-    out = geocode_name("Ivanivka", gaz=gaz)
+def test_resolve_name_ambiguous_lists_candidates(gaz):
+    res = resolve_name("Ivanivka", gaz)
+    assert res.place is None and res.method == "ambiguous"
+    assert len(res.candidates) > 50
+    assert len({p.place_id for p in res.candidates}) == len(res.candidates)
+
+
+def test_cli_geocode_ambiguous_lists_options():
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "geocode", "Ivanivka"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    out = json.loads(proc.stdout)
     assert out["place_id"] is None and out["method"] == "ambiguous"
-    assert len(out["options"]) == out["candidates"] or len(out["options"]) > 50
+    assert len(out["options"]) > 50
     assert {"place_id", "name", "oblast", "lat", "lon", "population"} <= set(out["options"][0])
 
 
@@ -412,3 +424,15 @@ def test_front_in_russia_takes_ukrainian_places_only_under_their_own_name(gaz):
     assert not {p.place_id for p in ukr} & {p.place_id for p in res["Lyubimovka"].candidates}
     assert res["Yunakivka"].place.oblast == "Sumy"
     assert res["Sudzha"].place.country == "RU"
+
+
+def test_mentions_outside_fronts_get_the_front_whose_zone_holds_the_place(gaz):
+    """A strike named outside every front section goes on the map with its zone's front."""
+    report = Report(date=dt.date(2024, 5, 24), format="news", title="t", text="")
+    report.other_mentions = [
+        Mention("Vovchansk", 0, 9, name_key("Vovchansk")),
+        Mention("Lviv", 20, 24, name_key("Lviv")),
+    ]
+    by_name = {rm.mention.text: rm for rm in resolve_report(report, gaz)}
+    assert by_name["Vovchansk"].front is None and by_name["Vovchansk"].event_front == "Kharkiv"
+    assert by_name["Lviv"].resolution.place is not None and by_name["Lviv"].event_front is None

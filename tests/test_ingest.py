@@ -16,11 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import load
 
-from geo.store import events as ev
-from geo import ingest, settings
+from geo import ingest
 from geo.errors import FrontlineError
 from geo.ingest import IngestResult, ingest_bytes, ingest_files, ingest_text, rebuild
+from geo.settings import settings
+from geo.store import FileStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY1 = FIXTURES / "events_dayseries_2024-05-24.txt"
@@ -66,7 +68,7 @@ def _cli(*args: str, **kw) -> subprocess.Popen:
 def test_summary_lines():
     ok = IngestResult(
         path="a.txt", ok=True, date=dt.date(2024, 5, 24), format="dayseries", events=57,
-        unresolved=["Foo", "Bar"], out_file=Path("data/events/2024-05-24_dayseries.geojson"),
+        unresolved=["Foo", "Bar"], out_file="data/events/2024-05-24_dayseries.geojson",
     )  # fmt: skip
     assert ok.summary_line() == (
         "2024-05-24 dayseries  events=57 unresolved=2 (Foo, Bar)"
@@ -113,7 +115,7 @@ def test_rebuild_refuses_a_wrong_folder_and_keeps_the_store(tmp_path):
 
 
 def test_ingest_bytes_refuses_oversized_upload(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_REPORT_BYTES", 100)
+    monkeypatch.setenv("FRONTLINE_MAX_REPORT_BYTES", "100")
     r = ingest_bytes("big.txt", b"x" * 101, tmp_path)
     assert not r.ok and "limit" in r.error and r.summary_line().startswith("ERROR big.txt:")
     assert list(tmp_path.iterdir()) == []
@@ -139,10 +141,10 @@ def test_ingest_fixture_reports(tmp_path):
         "2024-05-24_dayseries.geojson", "2024-05-25_dayseries.geojson"]  # fmt: skip
     day1 = results[0]
     assert day1.date == dt.date(2024, 5, 24) and day1.format == "dayseries"
-    assert day1.out_file == store / "2024-05-24_dayseries.geojson"
+    assert day1.out_file == str(store / "2024-05-24_dayseries.geojson")
     assert day1.summary_line().startswith(f"2024-05-24 dayseries  events={day1.events} ")
 
-    gdf = ev.load(store, strict=True)
+    gdf = load(store, strict=True)
     assert len(gdf) == day1.events + results[3].events and gdf["id"].is_unique
     d1 = gdf[gdf["date"] == "2024-05-24"]
     places = set(d1["place"])
@@ -163,7 +165,7 @@ def test_ingest_fixture_reports(tmp_path):
     # Every point is in Ukraine's bounding box.
     assert gdf.geometry.x.between(22, 40.3).all() and gdf.geometry.y.between(44.3, 52.4).all()
 
-    (meta1, _) = ev.load_meta(store)
+    (meta1, _) = FileStore(store).reports()
     fronts = {f["name"]: (f["initiative"], f["initiative_source"]) for f in meta1["fronts"]}
     assert fronts["Kharkiv"] == ("Russia", "stated")
     assert fronts["Zaporizhia"] == ("Ukraine", "stated")
@@ -180,25 +182,25 @@ def test_reingest_is_idempotent_and_path_independent(tmp_path):
     _pipeline()
     store = tmp_path / "events"
     (r1,) = ingest_files([DAY1], store)
-    before = r1.out_file.read_bytes()
-    ids = list(ev.load(store)["id"])
+    before = Path(r1.out_file).read_bytes()
+    ids = list(load(store)["id"])
     moved = tmp_path / "elsewhere" / "renamed.md"
     moved.parent.mkdir()
     moved.write_bytes(DAY1.read_bytes())
     (r2,) = ingest_files([moved], store)
-    assert r2.out_file == r1.out_file and r2.out_file.read_bytes() == before
-    assert [p.name for p in store.iterdir()] == [r1.out_file.name]
-    assert list(ev.load(store)["id"]) == ids
+    assert r2.out_file == r1.out_file and Path(r2.out_file).read_bytes() == before
+    assert [p.name for p in store.iterdir()] == [Path(r1.out_file).name]
+    assert list(load(store)["id"]) == ids
 
 
 def test_keep_text_false_stores_facts_only(tmp_path):
     _pipeline()
     (r,) = ingest_files([DAY1], tmp_path, keep_text=False)
-    text = r.out_file.read_text("utf-8")
+    text = Path(r.out_file).read_text("utf-8")
     assert '"snippet"' not in text and '"evidence"' not in text
     assert "test sentence" not in text and "Missiles struck" not in text
     (r,) = ingest_files([DAY1], tmp_path / "own", keep_text=True)
-    assert '"snippet"' in r.out_file.read_text("utf-8")
+    assert '"snippet"' in Path(r.out_file).read_text("utf-8")
 
 
 def test_ingest_bytes_and_text_match_ingest_files(tmp_path):
@@ -207,7 +209,11 @@ def test_ingest_bytes_and_text_match_ingest_files(tmp_path):
     b = ingest_bytes("upload.txt", DAY1.read_bytes(), tmp_path / "b")
     c = ingest_text(DAY1.read_text("utf-8"), tmp_path / "c", name="pasted")
     assert b.ok and c.ok and b.path == "upload.txt" and c.path == "pasted"
-    assert a.out_file.read_bytes() == b.out_file.read_bytes() == c.out_file.read_bytes()
+    assert (
+        Path(a.out_file).read_bytes()
+        == Path(b.out_file).read_bytes()
+        == Path(c.out_file).read_bytes()
+    )
     bad = ingest_bytes("evil/../../name.txt", BAD[0].read_bytes(), tmp_path / "d")
     assert not bad.ok and bad.path == "evil/../../name.txt"
     assert not (tmp_path / "d").exists() or list((tmp_path / "d").iterdir()) == []
@@ -273,7 +279,7 @@ def test_killed_ingest_leaves_every_file_complete(tmp_path, sig):
     for f in files:
         doc = json.loads(f.read_text("utf-8"))
         assert doc["features"] and doc["frontline"]["counts"]["events"] == len(doc["features"])
-    gdf = ev.load(store, strict=True)
+    gdf = load(store, strict=True)
     assert gdf["date"].nunique() == len(files)
 
 
@@ -291,7 +297,7 @@ def test_two_concurrent_ingests_both_land(tmp_path):
     expected = {(dt.date(2024, 5, 24) + dt.timedelta(days=i)).isoformat() for i in range(24)}
     names = {p.name for p in store.iterdir()}
     assert names == {f"{d}_dayseries.geojson" for d in expected}
-    gdf = ev.load(store, strict=True)
+    gdf = load(store, strict=True)
     assert set(gdf["date"].dt.strftime("%Y-%m-%d")) == expected and gdf["id"].is_unique
 
 
@@ -302,18 +308,19 @@ def test_concurrent_writes_without_cli(tmp_path):
         "import datetime as dt, sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "from test_events import make_report, make_resolved\n"
-        "from geo.store import events as ev\n"
+        "from helpers import write_events\n"
+        "from geo.store import records\n"
         "for d in range(int(sys.argv[2]), 60, 2):\n"
         "    r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=d))\n"
         "    rms = make_resolved() * 20\n"
-        "    f = ev.build_events(r, rms, True)\n"
-        "    ev.write_report_events(sys.argv[1], r, f, ev.build_meta(r, rms, f, True))\n"
+        "    f = records.build_events(r, rms, True)\n"
+        "    write_events(sys.argv[1], r, f, records.build_meta(r, rms, f, True))\n"
     )
     store = tmp_path / "events"
     procs = [subprocess.Popen([sys.executable, str(script), str(store), s]) for s in "01"]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     assert len(os.listdir(store)) == 60
-    assert ev.load(store, strict=True)["date"].nunique() == 60
+    assert load(store, strict=True)["date"].nunique() == 60
 
 
 def test_online_true_builds_the_nominatim_fallback_lazily():
@@ -326,7 +333,7 @@ def test_online_true_builds_the_nominatim_fallback_lazily():
 
 # ---------------------------------------------------------------- real reports (../shared)
 
-SHARED_REPORTS = settings.SHARED_DIR / "reports"
+SHARED_REPORTS = settings.shared_dir / "reports"
 UA_BBOX = (22.1, 44.3, 40.3, 52.4)  # lon/lat of Ukraine, generously rounded
 
 
@@ -342,7 +349,7 @@ def test_real_reports_become_facts_only_events(tmp_path):
     results = ingest_files(paths, tmp_path, keep_text=False)
     assert all(r.ok for r in results), [r.summary_line() for r in results]
     assert all(r.events > 0 for r in results)
-    gdf = ev.load(tmp_path, strict=True)
+    gdf = load(tmp_path, strict=True)
     assert len(gdf) == sum(r.events for r in results) and gdf["id"].is_unique
     for c in ("id", "date", "place", "place_id", "mention", "status", "kind", "precision"):
         assert gdf[c].notna().all(), c
@@ -351,7 +358,7 @@ def test_real_reports_become_facts_only_events(tmp_path):
     assert (in_ua | gdf["front"].notna()).all()
     # No sentence of a report reaches the stored files (titles are facts, allowed).
     for r, path in zip(results, paths, strict=True):
-        stored = r.out_file.read_text("utf-8")
+        stored = Path(r.out_file).read_text("utf-8")
         title = json.loads(stored)["frontline"]["report"]["title"]
         lines = [ln.strip() for ln in path.read_text("utf-8").splitlines()]
         sentences = [
@@ -384,4 +391,4 @@ def test_killed_rebuild_leaves_the_old_store_whole(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert {p.name: p.read_bytes() for p in store.iterdir()} == before
-    assert len(ev.load(store, strict=True)) > 0
+    assert len(load(store, strict=True)) > 0

@@ -10,11 +10,12 @@ import subprocess
 import geopandas as gpd
 import pandas as pd
 import pytest
-from conftest import XSS_SECTION, XSS_SNIPPET, XSS_TITLE, day
+from helpers import XSS_SECTION, XSS_SNIPPET, XSS_TITLE, day, load
 
-from geo.store import events as ev
-from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
 from geo.places.fronts import color
+from geo.store import frame
+from geo.store.query import ViewQuery, filter_events
+from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
 from geo.view.mapview import (
     M_COLOUR,
     M_RADIUS,
@@ -30,7 +31,6 @@ from geo.view.mapview import (
     safe_url,
     tooltip_html,
 )
-from geo.view.query import ViewQuery, filter_events
 
 _ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", re.I)
 
@@ -146,13 +146,13 @@ def test_front_labels_and_legend(events) -> None:
 
 
 def test_empty_view_renders() -> None:
-    empty = ev.empty_frame()
+    empty = frame.empty_frame()
     m, data = build_map(empty)
     assert data.markers == [] and _markers(render_html(m)) == []
 
 
 def test_loaded_store_maps_like_in_memory(store) -> None:
-    gdf = ev.load(store)
+    gdf = load(store)
     data = map_data(gdf)
     assert len(data.markers) == gdf["place_id"].nunique() == 8
     assert set(data.places["place_id"]) == set(gdf["place_id"].astype(str))

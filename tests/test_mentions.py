@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo._text import name_key
-from geo.places.gazetteer import load_gazetteer
 from geo.parse.mentions import STOPLIST, find_mentions
+from geo.places.gazetteer import load_gazetteer
 
 
 @pytest.fixture(scope="module")

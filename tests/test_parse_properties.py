@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import ReportError
-from geo.places.gazetteer import load_gazetteer
 from geo.parse.reading import bytes_to_text
 from geo.parse.report import parse_text
+from geo.places.gazetteer import load_gazetteer
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(FIX.glob("*.txt"))]

@@ -6,7 +6,6 @@ import codecs
 
 import pytest
 
-from geo import settings
 from geo.errors import ReportError
 from geo.parse.reading import bytes_to_text, html_to_text, markdown_to_text, read_report
 
@@ -36,7 +35,7 @@ def test_binary_file_is_refused(tmp_path):
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(settings, "MAX_REPORT_BYTES", 1000)
+    monkeypatch.setenv("FRONTLINE_MAX_REPORT_BYTES", "1000")
     p = _write(tmp_path, "big.txt", b"Kyiv. " * 400)
     with pytest.raises(ReportError, match="limit"):
         read_report(p)

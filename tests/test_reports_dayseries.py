@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import settings
 from geo.errors import ReportError
-from geo.parse.report import detect_format, parse_file, parse_text
+from geo.parse.registry import guess_format as detect_format
+from geo.parse.report import parse_file, parse_text
+from geo.settings import settings
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 
@@ -94,8 +95,8 @@ def test_separators_colon_and_case():
     assert (r.fronts[0].name, r.fronts[0].initiative) == ("Kharkiv", "Ukraine")
 
 
-SHARED_REPORT = settings.SHARED_DIR / "reports" / "dayseries" / "dayseries_2024-05-24.txt"
-GOLD = settings.SHARED_DIR / "eval" / "dayseries_2024-05-24.gold.csv"
+SHARED_REPORT = settings.shared_dir / "reports" / "dayseries" / "dayseries_2024-05-24.txt"
+GOLD = settings.shared_dir / "eval" / "dayseries_2024-05-24.gold.csv"
 
 
 @pytest.mark.shared

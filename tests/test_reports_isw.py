@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from geo import settings
 from geo.errors import ReportError
 from geo.parse.formats.isw import heading_core, infer_initiative, is_front_heading, isw_date
-from geo.parse.report import detect_format, parse_file, parse_text
+from geo.parse.registry import guess_format as detect_format
+from geo.parse.report import parse_file, parse_text
+from geo.settings import settings
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 
@@ -129,7 +130,7 @@ def test_detection():
     assert parse_text(text, fmt="news", path="x.txt", date=dt.date(2022, 10, 21)).fronts == []
 
 
-ISW_DIR = settings.SHARED_DIR / "reports" / "isw"
+ISW_DIR = settings.shared_dir / "reports" / "isw"
 
 
 @pytest.mark.shared
@@ -189,9 +190,9 @@ def test_generic_heading_sentence_follows_the_oblasts_of_its_places():
 
 
 def test_a_zoneless_major_city_does_not_vote_for_its_hamlet_namesake():
-    from geo.parse.formats.base import zone_votes
-    from geo.places.gazetteer import load_gazetteer
     from geo.parse.mentions import find_mentions
+    from geo.places.gazetteer import load_gazetteer
+    from geo.places.zones import zone_votes
 
     gaz = load_gazetteer()
     # one Nikopol is a village in Izium raion (Luhansk zone); the name means the city

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import settings
 from geo.cli import main
 from geo.errors import ReportError
 from geo.parse.report import parse_file
+from geo.settings import settings
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 
@@ -77,4 +77,4 @@ def test_cli_bad_input_is_one_clear_line(tmp_path, capsys, monkeypatch):
         assert len(lines) == 1 and Path(name).name in lines[0] and problem in lines[0], lines
         assert "Traceback" not in out.err
         assert sorted(tmp_path.iterdir()) == before  # nothing written
-    assert settings.MAX_REPORT_BYTES < 50 * 1024 * 1024
+    assert settings.max_report_bytes < 50 * 1024 * 1024

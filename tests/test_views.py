@@ -6,20 +6,14 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-from conftest import REPORTS, day, events_frame
+from helpers import REPORTS, day, events_frame
 
+from geo.model import NO_FRONT as NON_FRONT
+from geo.store.query import ViewQuery, filter_events
+from geo.view.labels import front_labels
+from geo.view.places import aggregate_places, nearest_place, place_history, place_timeline
+from geo.view.state import export_filename
 from geo.view.trend import context_window, initiative_by_date, mentions_per_front
-from geo.view.query import (
-    NON_FRONT,
-    ViewQuery,
-    aggregate_places,
-    export_filename,
-    filter_events,
-    front_labels,
-    nearest_place,
-    place_history,
-    place_timeline,
-)
 
 
 def test_filter_by_day_front_status_kind(events) -> None:

@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from geo.model import Status
+
 _CLAIMED = re.compile(
     r"\b(?:claim(?:s|ed|ing)?|counterclaim\w*|reportedly|allegedly|alleged|purported(?:ly)?|"
     r"unconfirmed|unverified|not\s+(?:yet\s+)?(?:been\s+)?(?:visually\s+)?(?:confirmed|verified)|"
@@ -89,7 +91,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = (
 
 
 @lru_cache(maxsize=8192)
-def classify(sentence: str) -> tuple[str, str]:
+def classify(sentence: str) -> tuple[Status, str]:
     """``(status, kind)`` for one sentence (see the module docstring for the rules)."""
     low = sentence.lower()
     return _status(low), _kind(low)
@@ -97,15 +99,7 @@ def classify(sentence: str) -> tuple[str, str]:
 
 # The patterns are lowercase and run on the lowercased sentence: twice as fast
 # as case-insensitive matching, which the parser pays once per sentence.
-def status_of(sentence: str) -> str:
-    return _status(sentence.lower())
-
-
-def kind_of(sentence: str) -> str:
-    return _kind(sentence.lower())
-
-
-def _status(low: str) -> str:
+def _status(low: str) -> Status:
     if _CLAIMED.search(low):
         return "claimed"
     if _CONFIRMED.search(low):

@@ -53,8 +53,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from geo._text import name_key
-from geo.parse.classify import classify
 from geo.model import Mention
+from geo.parse.classify import classify
+from geo.places.gazetteer import Gazetteer
 
 # Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
@@ -455,7 +456,7 @@ def _snippet(text: str, s0: int, s1: int, m0: int, m1: int, width: int = 200) ->
 
 def find_mentions(
     text: str,
-    gaz,
+    gaz: Gazetteer,
     lo: int = 0,
     hi: int | None = None,
     paragraph: int = 0,
@@ -491,7 +492,8 @@ def find_mentions(
             continue
         if s in rivers:
             # "Siverskyi Donets (River)": the river, never the town Donets or Donetsk
-            end, key, is_feature = rivers[s], SIVERSKYI_DONETS_KEY, True
+            end, key = rivers[s], SIVERSKYI_DONETS_KEY
+            is_feature: bool | None = True
         else:
             toks = [(s, e)]
             # The run of joinable words: one space or a hyphen between them; later
@@ -508,8 +510,9 @@ def find_mentions(
                 toks.append((m2.start(), e))
             # the longest prefix of the run that is a name (memoised: runs recur)
             run = text[s:e]
-            found = runs.get(run, _MISSING)
-            if found is _MISSING:
+            if run in runs:
+                found = runs[run]
+            else:
                 found = runs[run] = _longest_name(text, s, toks, has, gaz)
             if found is None:
                 found = _name_in_place_context(text, s, toks, has, gaz, out, lo)
@@ -532,9 +535,9 @@ def find_mentions(
             if nxt_word == "direction" and key == _DNIPRO:
                 # ISW's "Dnipro direction" is the river front below Zaporizhzhia, not the city
                 key, is_feature = _DNIPRO_RIVER, True
-            elif nxt_word in CITY_WORDS:
+            elif nxt is not None and nxt_word in CITY_WORDS:
                 end = nxt.end()
-            elif nxt_word in FEATURE_WORDS:
+            elif nxt is not None and nxt_word in FEATURE_WORDS:
                 # "the Inhulets and Dnipro Rivers": the key is that of "Dnipro River"
                 key = name_key(f"{text[s:end]} {_SINGULAR.get(nxt_word, nxt_word)}")
                 end = nxt.end()
@@ -565,21 +568,16 @@ def find_mentions(
     return out
 
 
-_MISSING = object()
-# Per gazetteer (kept alive while cached, so its ``id`` is not reused): a run of
-# words as written -> (length of its longest name, its key, :func:`_all_features`)
-# or None.
-_RUNS: dict[int, tuple[object, dict[str, tuple[int, str, bool | None] | None]]] = {}
 _RUNS_MAX = 200_000
 
 
-def _run_cache(gaz) -> dict[str, tuple[int, str, bool | None] | None]:
-    entry = _RUNS.get(id(gaz))
-    if entry is None or entry[0] is not gaz or len(entry[1]) > _RUNS_MAX:
-        if len(_RUNS) >= 4:
-            _RUNS.pop(next(iter(_RUNS)))
-        entry = _RUNS[id(gaz)] = (gaz, {})
-    return entry[1]
+def _run_cache(gaz: Gazetteer) -> dict[str, tuple[int, str, bool | None] | None]:
+    """A run of words as written -> (length of its longest name, its key,
+    :func:`_all_features`) or None; bounded, since report text is unbounded."""
+    runs = gaz.memo("mentions.runs")
+    if len(runs) > _RUNS_MAX:
+        runs.clear()
+    return runs
 
 
 def _longest_name(
@@ -595,7 +593,7 @@ def _longest_name(
     return None
 
 
-def _unknown_compound(nxt: re.Match | None, key: str, has, gaz) -> bool:
+def _unknown_compound(nxt: re.Match | None, key: str, has, gaz: Gazetteer) -> bool:
     """A name followed by another place name ("Zeleny Shlyakh", "Cherkasy Tyshky"):
     one name the gazetteer lacks, not two places. Two towns in a row are two
     places with a comma missing ("Rubizhne Popasna")."""
@@ -610,7 +608,7 @@ def _unknown_compound(nxt: re.Match | None, key: str, has, gaz) -> bool:
     return not (_is_town(gaz, key) and _is_town(gaz, key2))
 
 
-def _is_town(gaz, key: str) -> bool:
+def _is_town(gaz: Gazetteer, key: str) -> bool:
     return any(p.population >= 10_000 for p in gaz.candidates(key))
 
 
@@ -657,7 +655,7 @@ class _Spans:
         return k >= 0 and pos < self.ends[k]
 
 
-def _all_features(gaz, key: str) -> bool | None:
+def _all_features(gaz: Gazetteer, key: str) -> bool | None:
     """True if every candidate is a feature, False if any is a settlement, None if only areas."""
     cands = gaz.candidates(key)
     if not cands:

@@ -5,7 +5,7 @@ author's tool produced. Everything downstream (format detection, character
 spans of mentions) works on the *clean text* returned here, so this module is
 the one place that decides what a report's text is:
 
-- refuse files over :data:`geo.settings.MAX_REPORT_BYTES` before reading them;
+- refuse files over :data:`geo.settings.max_report_bytes` before reading them;
 - refuse empty and binary files;
 - decode: UTF-8 (with or without BOM), UTF-16 with a BOM, and cp1251 only when
   the result is clearly Cyrillic text (a cp1251 decode never fails, so without
@@ -25,8 +25,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from geo import settings
 from geo.errors import ReportError
+from geo.settings import settings
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -43,7 +43,7 @@ def read_report(path: str | Path) -> str:
         raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
     if p.is_dir():
         raise ReportError(str(p), "is a folder, not a report file")
-    limit = settings.MAX_REPORT_BYTES
+    limit = settings.max_report_bytes
     if size > limit:
         raise ReportError(
             str(p), f"file is {size:,} bytes; the limit for a report is {limit:,} bytes"
@@ -114,13 +114,14 @@ def decode(data: bytes, path: str | None = None) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        text = _cp1251_if_clear(data)
-        if text is None:
+        maybe = _cp1251_if_clear(data)
+        if maybe is None:
             raise ReportError(
                 path,
                 f"not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at offset {exc.start:,}); "
                 "save the report as UTF-8",
             ) from None
+        text = maybe
     _refuse_binary_text(text, path)
     return text
 

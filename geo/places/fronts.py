@@ -183,15 +183,4 @@ def in_russia(front: str | None) -> bool:
     """A front whose zone lies in Russia (Kursk): its villages are written in
     Russian transliteration ("Lyubimovka"), Ukraine's in Ukrainian ("Liubymivka")."""
     f = FRONTS.get(front or "")
-    return bool(f and f.zone_oblasts) and f.zone_oblasts <= RUSSIAN_OBLASTS
-
-
-def zone_front(oblast: str, raion: str) -> str | None:
-    """Which front's zone a place lies in, by its oblast and raion; ``None`` if none."""
-    for f in FRONTS.values():
-        if raion and raion in f.zone_raions:
-            return f.name
-    for f in FRONTS.values():
-        if oblast in f.zone_oblasts:
-            return f.name
-    return None
+    return f is not None and bool(f.zone_oblasts) and f.zone_oblasts <= RUSSIAN_OBLASTS

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from geo import settings
 from geo._io import atomic_write_bytes
 from geo._text import name_key
 from geo.errors import GazetteerError
 from geo.model import Place
+from geo.settings import settings
 
 OVERRIDE_COLUMNS = (
     "place_id", "action", "name", "aliases", "feature_code", "oblast", "raion", "lat", "lon",
@@ -30,16 +30,18 @@ ACTIONS = ("add", "alias", "move", "drop")
 
 @dataclass(slots=True)
 class Gazetteer:
-    """Places and a key -> row index. Build it with :func:`load_gazetteer`."""
+    """Places and a name key -> rows index. Build it with :func:`load_gazetteer`.
+
+    Every stage asks the same questions of it over and over (the candidates of
+    "Oleksandrivka", the front zone of a name), so the answers are memoised on
+    the gazetteer itself (:meth:`memo`): they live exactly as long as it does,
+    and a test's own small gazetteer never sees another's answers.
+    """
 
     places: list[Place]
     index: dict[str, list[int]]
-    by_id: dict[str, int] = field(default_factory=dict)
     max_words: int = 4
-
-    @property
-    def keys(self) -> frozenset[str]:
-        return frozenset(self.index)
+    _memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def has_key(self, key: str) -> bool:
         return key in self.index
@@ -51,12 +53,32 @@ class Gazetteer:
         """Candidates for a name as written."""
         return self.candidates(name_key(name))
 
-    def get(self, place_id: str) -> Place | None:
-        i = self.by_id.get(place_id)
-        return None if i is None else self.places[i]
+    def memo(self, name: str) -> dict:
+        """A dict for one kind of derived answer (``"zones"``, ``"resolver.candidates"``...)."""
+        table = self._memo.get(name)
+        if table is None:
+            table = self._memo[name] = {}
+        return table
+
+    def __getstate__(self) -> tuple:
+        # the pickle cache holds the data, not answers derived from it
+        return (self.places, self.index, self.max_words)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.places, self.index, self.max_words = state
+        self._memo = {}
 
     def __len__(self) -> int:
         return len(self.places)
+
+
+MAJOR_POPULATION = 100_000
+MAJOR_CODES = frozenset({"PPLA", "PPLC"})
+
+
+def is_major(p: Place) -> bool:
+    """Capitals of the country and oblasts, and cities of 100k+: what a bare name means."""
+    return p.feature_code in MAJOR_CODES or p.population >= MAJOR_POPULATION
 
 
 def _place(row: dict) -> Place:
@@ -70,16 +92,14 @@ def _place(row: dict) -> Place:
         raion=row.get("raion") or "",
         population=int(row.get("population") or 0),
         country=row.get("country") or "UA",
-        name_uk=row.get("name_uk") or "",
     )
 
 
 _PLACE_COLUMNS = (
-    "place_id", "name", "lat", "lon", "feature_code", "oblast", "raion", "population",
-    "country", "name_uk",
+    "place_id", "name", "lat", "lon", "feature_code", "oblast", "raion", "population", "country",
 )  # fmt: skip
-_conv = (str, str, float, float, str, str, str, lambda v: int(v or 0), lambda v: v or "UA", str)
-_defaults = ("", "", 0.0, 0.0, "", "", "", 0, "UA", "")
+_conv = (str, str, float, float, str, str, str, lambda v: int(v or 0), lambda v: v or "UA")
+_defaults = ("", "", 0.0, 0.0, "", "", "", 0, "UA")
 
 
 def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
@@ -102,9 +122,8 @@ def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
         kcol, ncol = col["keys"], col.get("names", col["name"])
         for row in reader:
             try:
-                places.append(
-                    Place(*(_conv[j](row[i]) if i >= 0 else _defaults[j] for j, i in enumerate(ci)))
-                )
+                values = [_conv[j](row[i]) if i >= 0 else _defaults[j] for j, i in enumerate(ci)]
+                places.append(Place(*values))  # type: ignore[arg-type]
                 keys.append(row[kcol].split("|"))
                 names.append(row[ncol])
             except (ValueError, IndexError) as exc:
@@ -157,14 +176,14 @@ def _apply_overrides(
     return places, keys
 
 
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: int, opath: str, omtime: int) -> Gazetteer:
     """Parse the CSV once per version of the files; later processes read a pickle."""
     tag = hashlib.sha1(f"{_CACHE_VERSION}|{path}|{mtime}|{opath}|{omtime}".encode()).hexdigest()
-    cached = settings.CACHE_DIR / f"gazetteer-{tag[:16]}.pickle"
+    cached = settings.cache_dir / f"gazetteer-{tag[:16]}.pickle"
     try:
         with cached.open("rb") as fh:
             return pickle.load(fh)
@@ -186,12 +205,7 @@ def _build(path: str, opath: str) -> Gazetteer:
             if k:
                 index.setdefault(k, []).append(i)
     max_words = max((len(p.name.split()) for p in places), default=1) + 1
-    return Gazetteer(
-        places=places,
-        index=index,
-        by_id={p.place_id: i for i, p in enumerate(places)},
-        max_words=min(max_words, 5),
-    )
+    return Gazetteer(places=places, index=index, max_words=min(max_words, 5))
 
 
 def _mtime(p: Path) -> int:
@@ -203,6 +217,6 @@ def _mtime(p: Path) -> int:
 
 def load_gazetteer(path: Path | None = None, overrides: Path | None = None) -> Gazetteer:
     """Load (once per file version) the gazetteer and the overrides that patch it."""
-    path = Path(path or settings.PLACES_CSV)
-    overrides = Path(overrides or settings.OVERRIDES_CSV)
+    path = Path(path or settings.places_csv)
+    overrides = Path(overrides or settings.overrides_csv)
     return _load_cached(str(path), _mtime(path), str(overrides), _mtime(overrides))

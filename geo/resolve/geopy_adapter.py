@@ -10,7 +10,7 @@ network::
     g.reverse((49.22, 37.98))
 
 ``Location.raw`` carries ``place_id``, ``oblast``, ``method`` and the rest of
-:func:`geo.resolve.resolver.geocode_name`'s answer.
+the resolver's answer (:func:`geo.resolve.resolver.resolve_name`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.resolve.resolver import geocode_name
+from geo.distance import haversine_km
+from geo.model import Place
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.resolve.resolver import resolve_name
 
 
 class GazetteerGeocoder(Geocoder):
     """geopy ``Geocoder`` over :func:`geo.places.gazetteer.load_gazetteer` (no network)."""
 
-    def __init__(self, gaz=None, **kwargs) -> None:
+    def __init__(self, gaz: Gazetteer | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        if gaz is None:
-            from geo.places.gazetteer import load_gazetteer
-
-            gaz = load_gazetteer()
-        self.gaz = gaz
+        self.gaz = gaz or load_gazetteer()
         self._coords: np.ndarray | None = None
         self._rows: list[int] = []
 
@@ -53,39 +52,24 @@ class GazetteerGeocoder(Geocoder):
         """
         if not isinstance(query, str) or not query.strip():
             return None
-        out = geocode_name(query, front=front, near=list(near), gaz=self.gaz)
-        if out["place_id"] is not None:
-            loc = _location(out["name"], out["lat"], out["lon"], out)
+        res = resolve_name(query, self.gaz, front=front, near=list(near))
+        if res.place is not None:
+            loc = _location(res.place, res.method)
             return loc if exactly_one else [loc]
-        if exactly_one or not out.get("options"):
+        if exactly_one or not res.candidates:
             return None
-        return [
-            _location(o["name"], o["lat"], o["lon"], {**o, "method": out["method"]})
-            for o in out["options"]
-        ]
+        return [_location(p, res.method) for p in res.candidates]
 
     def reverse(self, query, *, exactly_one: bool = True, timeout=None):
         """The nearest settlement to a point (or the five nearest)."""
         point = Point(query)
         coords, rows = self._index()
-        lat0 = np.radians(point.latitude)
-        dlat = np.radians(coords[:, 0] - point.latitude)
-        dlon = np.radians(coords[:, 1] - point.longitude)
-        a = (
-            np.sin(dlat / 2) ** 2
-            + np.cos(lat0) * np.cos(np.radians(coords[:, 0])) * np.sin(dlon / 2) ** 2
-        )
-        km = 12_742.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        km = haversine_km(point.latitude, point.longitude, coords[:, 0], coords[:, 1])
         order = [int(np.argmin(km))] if exactly_one else list(np.argsort(km)[:5])
-        locs = []
-        for i in order:
-            p = self.gaz.places[rows[i]]
-            raw = {
-                "place_id": p.place_id, "name": p.name, "oblast": p.oblast, "raion": p.raion,
-                "population": p.population, "feature_code": p.feature_code,
-                "distance_km": round(float(km[i]), 3), "method": "reverse",
-            }  # fmt: skip
-            locs.append(_location(p.name, p.lat, p.lon, raw))
+        locs = [
+            _location(self.gaz.places[rows[i]], "reverse", distance_km=round(float(km[i]), 3))
+            for i in order
+        ]
         return locs[0] if exactly_one else locs
 
     def _index(self) -> tuple[np.ndarray, list[int]]:
@@ -98,6 +82,11 @@ class GazetteerGeocoder(Geocoder):
         return self._coords, self._rows
 
 
-def _location(name: str, lat: float, lon: float, raw: dict) -> Location:
-    label = ", ".join(x for x in (name, raw.get("oblast") or "") if x)
-    return Location(label, Point(lat, lon), dict(raw))
+def _location(p: Place, method: str, **extra: object) -> Location:
+    raw = {
+        "place_id": p.place_id, "name": p.name, "oblast": p.oblast, "raion": p.raion,
+        "lat": p.lat, "lon": p.lon, "population": p.population, "feature_code": p.feature_code,
+        "precision": p.precision, "method": method, **extra,
+    }  # fmt: skip
+    label = ", ".join(x for x in (p.name, p.oblast) if x)
+    return Location(label, Point(p.lat, p.lon), raw)

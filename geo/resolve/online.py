@@ -17,10 +17,10 @@ import re
 import warnings
 from pathlib import Path
 
-from geo import settings
 from geo._io import atomic_write_text
 from geo._text import name_key
 from geo.model import Place
+from geo.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,24 @@ class NominatimFallback:
 
     def __init__(
         self,
-        user_agent: str = settings.USER_AGENT,
-        domain: str = settings.NOMINATIM_DOMAIN,
-        scheme: str = settings.NOMINATIM_SCHEME,
-        min_delay: float = settings.NOMINATIM_MIN_DELAY_S,
-        timeout: float = settings.NOMINATIM_TIMEOUT_S,
+        user_agent: str | None = None,
+        domain: str | None = None,
+        scheme: str | None = None,
+        min_delay: float | None = None,
+        timeout: float | None = None,
         cache_dir: Path | None = None,
-        country_codes: tuple[str, ...] = settings.ONLINE_COUNTRY_CODES,
+        country_codes: tuple[str, ...] = settings.online_country_codes,
+        # None: the setting, read now (see geo.settings)
     ) -> None:
         from geopy.adapters import RequestsAdapter, URLLibAdapter
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
+        user_agent = settings.user_agent if user_agent is None else user_agent
+        domain = domain or settings.nominatim_domain
+        scheme = scheme or settings.nominatim_scheme
+        min_delay = settings.nominatim_delay_s if min_delay is None else min_delay
+        timeout = timeout or settings.nominatim_timeout_s
         if not user_agent or not user_agent.strip():
             raise ValueError("Nominatim needs a real User-Agent (set FRONTLINE_USER_AGENT)")
 
@@ -73,7 +79,7 @@ class NominatimFallback:
                 return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)
 
         self.country_codes = tuple(country_codes)
-        self.cache_dir = Path(cache_dir or settings.CACHE_DIR / "nominatim")
+        self.cache_dir = Path(cache_dir or settings.cache_dir / "nominatim")
         self.geocoder = Nominatim(
             user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout,
             adapter_factory=adapter,

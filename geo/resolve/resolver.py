@@ -24,16 +24,18 @@ Anything else stays unresolved (``ambiguous`` with its candidates, or
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geo._text import name_key
+from geo.distance import haversine_km
+from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention, Section
 from geo.places.fronts import canonical_front, front_oblasts, in_russia
-from geo.model import Mention, Place, Report, Resolution, ResolvedMention
+from geo.places.gazetteer import MAJOR_CODES, Gazetteer, is_major
+from geo.places.zones import zone_front
 
-MAJOR_POPULATION = 100_000
-MAJOR_CODES = frozenset({"PPLA", "PPLC"})
 GONE_CODES = frozenset({"PPLQ", "PPLH"})
 DUPLICATE_KM = 3.0  # same name closer than this: one place recorded twice
 SIGMA_KM = 15.0  # length scale of "close together" on a front
@@ -50,27 +52,8 @@ LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
 
 
-_RAD = math.pi / 180.0  # what math.radians multiplies by, bit for bit
-_sin, _cos, _asin, _sqrt = math.sin, math.cos, math.asin, math.sqrt
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance; exact enough for tens of kilometres."""
-    p1, p2 = lat1 * _RAD, lat2 * _RAD
-    a = _sin((p2 - p1) / 2) ** 2 + _cos(p1) * _cos(p2) * _sin((lon2 - lon1) * _RAD / 2) ** 2
-    return 12_742.0 * _asin(min(1.0, _sqrt(a)))
-
-
 def _km(a: Place, b: Place) -> float:
-    # inlined haversine_km: the resolver's innermost call
-    p1, p2 = a.lat * _RAD, b.lat * _RAD
-    h = _sin((p2 - p1) / 2) ** 2 + _cos(p1) * _cos(p2) * _sin((b.lon - a.lon) * _RAD / 2) ** 2
-    return 12_742.0 * _asin(min(1.0, _sqrt(h)))
-
-
-def is_major(p: Place) -> bool:
-    """Capitals of the country and oblasts, and cities of 100k+: what a bare name means."""
-    return p.feature_code in MAJOR_CODES or p.population >= MAJOR_POPULATION
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def city_namesakes(cands: Sequence[Place], key: str) -> list[Place]:
@@ -113,23 +96,6 @@ def dedupe(places: Sequence[Place]) -> list[Place]:
     return sorted(kept, key=lambda p: order[p.place_id])
 
 
-# Candidate lists per gazetteer and (key, is_feature): the same names come back
-# in every report, and deduplicating "Oleksandrivka" (100+ records) is O(n^2).
-# A few gazetteers at most (tests build their own); each entry keeps its
-# gazetteer alive so an ``id`` is never reused while cached.
-_CANDS_CACHE: dict[int, tuple[object, dict[tuple[str, bool], list[Place]]]] = {}
-_CANDS_CACHE_GAZ = 4
-
-
-def _cands_cache(gaz) -> dict[tuple[str, bool], list[Place]]:
-    entry = _CANDS_CACHE.get(id(gaz))
-    if entry is None or entry[0] is not gaz:
-        if len(_CANDS_CACHE) >= _CANDS_CACHE_GAZ:
-            _CANDS_CACHE.pop(next(iter(_CANDS_CACHE)))
-        entry = _CANDS_CACHE[id(gaz)] = (gaz, {})
-    return entry[1]
-
-
 def _by_type(cands: list[Place], is_feature: bool) -> list[Place]:
     """A river is not a village of the same name, and vice versa (when both exist)."""
     if is_feature:
@@ -160,9 +126,11 @@ class _Item:
     tried: int = -1  # resolved peers when context last failed to decide this item
 
 
-def _items(report: Report, gaz) -> list[_Item]:
+def _items(report: Report, gaz: Gazetteer) -> list[_Item]:
     items: list[_Item] = []
-    cache = _cands_cache(gaz)
+    # per (key, is_feature): the same names come back in every report, and
+    # deduplicating "Oleksandrivka" (100+ records) is quadratic in its records
+    cache = gaz.memo("resolver.candidates")
 
     def cands(m: Mention) -> list[Place]:
         key = (m.key or name_key(m.text), bool(m.is_feature))
@@ -476,11 +444,9 @@ def _prominent_town(it: _Item, items: list[_Item]) -> Place | None:
     town the war is about, not a hamlet of the same name; a hamlet near the
     report's places keeps the name ambiguous.
     """
-    from geo.places.fronts import zone_front
-
     towns = [
         p for p in it.cands
-        if _prominent(p) and name_key(p.name) == it.key and zone_front(p.oblast, p.raion)
+        if _prominent(p) and name_key(p.name) == it.key and zone_front(p)
     ]  # fmt: skip
     if len(towns) != 1:
         return None
@@ -508,15 +474,20 @@ def _outranked_by_city(p: Place, cands: list[Place], key: str) -> bool:
     return not is_major(p) and bool(city_namesakes(cands, key))
 
 
-def _lookup_online(online, it: _Item) -> Place | None:
-    fn = getattr(online, "lookup", None) or online
+OnlineLookup = Callable[[str], "Place | None"]
+"""A fallback for names the gazetteer lacks (see :class:`geo.resolve.online.NominatimFallback`)."""
+
+
+def _lookup_online(online: OnlineLookup, it: _Item) -> Place | None:
     try:
-        return fn(it.mention.text)
+        return online(it.mention.text)
     except Exception:  # the fallback is best effort: never lose a report to it
         return None
 
 
-def resolve_report(report: Report, gaz, online=None) -> list[ResolvedMention]:
+def resolve_report(
+    report: Report, gaz: Gazetteer, online: OnlineLookup | None = None
+) -> list[ResolvedMention]:
     """Resolve every mention of ``report`` (front ones, then ``other_mentions``).
 
     ``online`` is an optional fallback for names the gazetteer lacks: an object
@@ -540,6 +511,7 @@ def resolve_report(report: Report, gaz, online=None) -> list[ResolvedMention]:
                 method=it.method or ("unknown" if not it.cands else "ambiguous"),
                 candidates=[] if it.place else list(it.cands),
             ),
+            zone_front=zone_front(it.place) if it.place is not None else None,
         )
         for it in items
     ]
@@ -558,9 +530,10 @@ def _resolve_items(items: list[_Item]) -> None:
     # a one-candidate name far from the rest of its front is more likely a
     # namesake of a place the gazetteer lacks than a jump of 100+ km
     for it in items:
-        if it.method == "unique" and it.fi >= 0 and not is_major(it.place):
+        p = it.place
+        if p is not None and it.method == "unique" and it.fi >= 0 and not is_major(p):
             obl = front_oblasts(it.front)
-            if obl and it.place.oblast not in obl and not _front_anchor_ok(it.place, it, items):
+            if obl and p.oblast not in obl and not _front_anchor_ok(p, it, items):
                 it.place, it.method = None, "far-from-front"
     # 2. one candidate in the front's oblasts, if it fits the front
     for it in items:
@@ -635,73 +608,32 @@ def _resolve_items(items: list[_Item]) -> None:
             it.place, it.method = None, "far-from-front"
 
 
-# --- one name from the command line -------------------------------------------------
+# --- one name, as a user asks it -------------------------------------------------------
 
 
-def _option(p: Place) -> dict:
-    return {
-        "place_id": p.place_id,
-        "name": p.name,
-        "oblast": p.oblast,
-        "lat": p.lat,
-        "lon": p.lon,
-        "population": p.population,
-    }
-
-
-def geocode_name(
+def resolve_name(
     name: str,
+    gaz: Gazetteer,
     front: str | None = None,
     near: Iterable[str] = (),
-    online: bool | object = False,
-    gaz=None,
-) -> dict:
-    """Resolve one name as if it sat in a paragraph with ``near`` on ``front``.
+    online: OnlineLookup | None = None,
+) -> Resolution:
+    """Resolve one name as if it sat in a paragraph with the names ``near`` on ``front``.
 
-    The JSON shape printed by ``frontline geocode`` (a public contract).
+    What ``frontline geocode`` and the geopy adapter answer with; an unresolved
+    name comes back with its candidates.
     """
-    if gaz is None:
-        from geo.places.gazetteer import load_gazetteer
-
-        gaz = load_gazetteer()
-    from geo.model import Front, Section
 
     def mention(text: str) -> Mention:
         return Mention(text=text, start=0, end=len(text), key=name_key(text), paragraph=0)
 
     target = mention(name.strip())
     others = [mention(n.strip()) for n in near if n and n.strip()]
-    import datetime as dt
-
     report = Report(date=dt.date.today(), format="cli", title="", text="")
     if front:
-        fname = canonical_front(front)
-        report.fronts = [Front(name=fname, sections=[Section("", [target, *others])])]
+        section = Section("", [target, *others])
+        report.fronts = [Front(name=canonical_front(front), sections=[section])]
     else:
         report.other_mentions = [target, *others]
-    if online is True:
-        from geo.resolve.online import NominatimFallback
-
-        online = NominatimFallback()
-    res = resolve_report(report, gaz, online or None)
-    r = next(x.resolution for x in res if x.mention is target)
-    n_cands = len(gaz.candidates(target.key))
-    if r.place is not None:
-        p = r.place
-        return {
-            "place_id": p.place_id,
-            "name": p.name,
-            "lat": p.lat,
-            "lon": p.lon,
-            "oblast": p.oblast,
-            "method": r.method,
-            "candidates": n_cands,
-            "precision": p.precision,
-        }
-    return {
-        "place_id": None,
-        "name": name,
-        "method": r.method,
-        "candidates": n_cands,
-        "options": [_option(p) for p in r.candidates],
-    }
+    resolved = resolve_report(report, gaz, online)
+    return next(x.resolution for x in resolved if x.mention is target)

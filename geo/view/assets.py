@@ -14,8 +14,8 @@ import importlib.util
 import shutil
 from pathlib import Path
 
-from geo import settings
 from geo.errors import FrontlineError
+from geo.settings import settings
 
 # URLs as the browser sees them under Streamlit's static serving.
 LEAFLET_JS_URL = "/app/static/leaflet/leaflet.js"
@@ -42,7 +42,7 @@ def ensure_leaflet(static_dir: Path | None = None) -> Path:
     what is missing or different. Returns the target directory.
     """
     src = leaflet_source_dir()
-    dest = Path(static_dir or settings.STATIC_DIR) / "leaflet"
+    dest = Path(static_dir or settings.static_dir) / "leaflet"
     dest.mkdir(parents=True, exist_ok=True)
     for name in _FILES:
         _copy_if_changed(src / name, dest / name)

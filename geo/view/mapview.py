@@ -20,10 +20,10 @@ sit inside a ``<script>`` element. Source links are kept only for http(s) URLs.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -32,9 +32,11 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from geo.model import NO_FRONT
 from geo.places.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
-from geo.view.query import NON_FRONT, aggregate_places, front_labels
+from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
+from geo.view.labels import front_labels
+from geo.view.places import aggregate_places, front_names
 
 DEFAULT_CENTER = (48.4, 35.6)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
 DEFAULT_ZOOM = 7
@@ -109,10 +111,6 @@ def _script_json(obj: object) -> str:
     )
 
 
-def _fmt_date(d: object) -> str:
-    return pd.Timestamp(d).strftime("%Y-%m-%d")
-
-
 def _codes(values: pd.Series | np.ndarray, table: _Table) -> np.ndarray:
     """Index of each (already escaped) value in ``table``, adding new values once."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
@@ -184,7 +182,7 @@ def _event_rows(events: gpd.GeoDataFrame, t: dict[str, _Table]) -> dict[str, lis
     n = len(ev)
     col = lambda c: ev[c] if c in ev.columns else pd.Series([None] * n, index=ev.index)  # noqa: E731
     date = _codes(ev["date"].dt.strftime("%Y-%m-%d").fillna(""), t["dates"])
-    front = col("front").astype(object).where(col("front").notna(), NON_FRONT)
+    front = front_names(col("front"))
     titles = _esc_series(col("source"))
     titles = np.where(titles == "", "source", titles)
     urls = _esc_series(col("source_url").astype(object).map(safe_url))
@@ -224,7 +222,7 @@ def map_data(events: gpd.GeoDataFrame) -> MapData:
     if len(places) == 0:
         return MapData(places, [], labels, {k: v.items for k, v in t.items()})
     rows = _event_rows(events, t)
-    colours = [color(None if f == NON_FRONT else f) for f in places["front"]]
+    colours = [color(None if f == NO_FRONT else f) for f in places["front"]]
     cols = zip(
         places["lat"].round(5).tolist(),
         places["lon"].round(5).tolist(),
@@ -314,11 +312,11 @@ def legend_html(fronts_shown: list[str] | None = None) -> str:
         f'<div><i class="fl-dot" style="background:{color(n)};border-color:{color(n)}"></i>'
         f"{_e(n)}</div>"
         for n in names
-        if n != NON_FRONT
+        if n != NO_FRONT
     )
     items += (
         f'<div><i class="fl-dot" style="background:{OTHER_COLOR};border-color:{OTHER_COLOR}">'
-        f"</i>{_e(NON_FRONT)}</div>"
+        f"</i>{_e(NO_FRONT)}</div>"
     )
     status = (
         '<div><i class="fl-dot" style="background:#555;border-color:#555"></i>confirmed</div>'
@@ -486,9 +484,9 @@ class FrontlineLayer(MacroElement):
 
     _template = _TEMPLATE
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """``MacroElement.render``, minus the re-parsing (see :class:`_Verbatim`)."""
-        figure = self.get_root()
+        figure: Any = self.get_root()
         module = self._template.module
         figure.header.add_child(_Verbatim(str(module.header(self, kwargs))), name=self.get_name())
         figure.script.add_child(_Verbatim(str(module.script(self, kwargs))), name=self.get_name())
@@ -566,14 +564,3 @@ def build_map(
 def render_html(m: folium.Map) -> str:
     """The full standalone HTML of a map (what tests inspect)."""
     return m.get_root().render()
-
-
-def view_title(date_from: dt.date | None, date_to: dt.date | None) -> str:
-    """``"2024-05-24"`` for a day, ``"2024-05-01 – 2024-05-24"`` for a range."""
-    if date_from is None and date_to is None:
-        return "all dates"
-    if date_from == date_to or date_to is None:
-        return str(date_from)
-    if date_from is None:
-        return f"until {date_to}"
-    return f"{date_from} – {date_to}"

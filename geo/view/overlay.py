@@ -12,29 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
 
-from geo.errors import FrontlineError
+from geo.errors import OverlayError
+from geo.settings import settings
 
-OVERLAY_DIR_ENV = "FRONTLINE_OVERLAY_DIR"
-MAX_OVERLAY_BYTES = 30_000_000
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _POLYGONS = {"Polygon", "MultiPolygon"}
 
 
-class OverlayError(FrontlineError):
-    """An overlay file is unreadable or holds no polygons."""
-
-
 def overlay_dir() -> Path | None:
     """The folder named by ``FRONTLINE_OVERLAY_DIR``, if set and present."""
-    value = os.environ.get(OVERLAY_DIR_ENV)
-    if not value:
-        return None
-    p = Path(value)
-    return p if p.is_dir() else None
+    p = settings.overlay_dir
+    return p if p is not None and p.is_dir() else None
 
 
 def date_from_name(name: str) -> dt.date | None:
@@ -73,8 +64,9 @@ def nearest_date(dates: list[dt.date] | set[dt.date], target: dt.date) -> dt.dat
 
 def parse_overlay(data: bytes, name: str = "<overlay>") -> dict:
     """A FeatureCollection of the polygon features in ``data``, without their properties."""
-    if len(data) > MAX_OVERLAY_BYTES:
-        raise OverlayError(f"{name}: larger than {MAX_OVERLAY_BYTES // 1_000_000} MB")
+    limit = settings.max_overlay_bytes
+    if len(data) > limit:
+        raise OverlayError(f"{name}: larger than {limit:,} bytes")
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:

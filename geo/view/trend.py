@@ -11,7 +11,7 @@ import datetime as dt
 import geopandas as gpd
 import pandas as pd
 
-from geo.view.query import NON_FRONT
+from geo.view.places import front_names
 
 WEEKLY_AFTER_DAYS = 120  # longer spans are summed per week to stay readable
 
@@ -55,7 +55,7 @@ def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
     span = (dates.max() - dates.min()).days
     if span > WEEKLY_AFTER_DAYS:
         dates = dates.dt.to_period("W-SUN").dt.start_time
-    front = events["front"].astype(object).where(events["front"].notna(), NON_FRONT)
+    front = front_names(events["front"])
     df = pd.DataFrame({"date": dates.to_numpy(), "front": front.to_numpy()})
     counts = df.groupby(["date", "front"]).size().unstack(fill_value=0)
     # A period with reports but no mention of a front is a real 0; a period

@@ -23,18 +23,19 @@ from __future__ import annotations
 
 import re
 
-from geo.parse.dates import file_date, full_dates
 from geo.errors import ReportError
+from geo.model import Report, Side
+from geo.parse.dates import file_date, full_dates
 from geo.parse.formats.base import Block, ParseContext, ReportBuilder, blocks, title_of
-from geo.places.fronts import canonical_front
 from geo.parse.mentions import find_mentions
-from geo.model import Report
+from geo.places.fronts import canonical_front
+from geo.places.gazetteer import Gazetteer
 
 FRONT_HEADING = re.compile(
     r"^(?P<front>[^\n:–—]{2,80}?)\s+front\s*(?:[-–—:]\s*|\s)initiative\b\s*[:\-–—]?\s*(?P<side>.*?)\s*$",
     re.I,
 )
-_SIDES = {"russia": "Russia", "ukraine": "Ukraine", "none": "None"}
+_SIDES: dict[str, Side] = {"russia": "Russia", "ukraine": "Ukraine", "none": "None"}
 _DAY_TITLE = re.compile(r"\bDay\s+\d+\s*\(([^)]*)\)", re.I)
 _NON_FRONT = re.compile(
     r"\b(?:news|victims?|civilians?|casualt\w*|mobili[sz]ation|allies|ally|industrial|"
@@ -126,7 +127,7 @@ def _is_heading(s: str) -> bool:
     return caps / len(words) >= 0.5
 
 
-def _is_direction(blk: Block, text: str, gaz) -> bool:
+def _is_direction(blk: Block, text: str, gaz: Gazetteer) -> bool:
     if _NON_FRONT.search(blk.text):
         return False
     if find_mentions(text, gaz, blk.start, blk.end):

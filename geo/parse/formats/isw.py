@@ -32,14 +32,14 @@ dates still gets the right year. No year anywhere -> ``ReportError`` asking for
 names and aliases from :data:`geo.places.fronts.FRONTS`, else the zones of gazetteer
 places in the heading). One named front -> that front. Several or none (a
 generic "Eastern Ukraine") -> a majority vote of the paragraph's places by
-front zone (:func:`geo.parse.formats.base.zone_votes`; only names whose candidates
+front zone (:func:`geo.places.zones.zone_votes`; only names whose candidates
 agree on one zone vote), restricted to the named fronts when there are some;
 a tie or no vote keeps the previous paragraph's front under the same heading,
 then the first named front, then the generic heading's default (Southern ->
 Zaporizhia…). Kyiv, Sumy, Kursk or any other named axis stays its own front.
 Under a multi-front or generic heading each sentence is voted on its own; one
 the zones leave open goes by the oblasts of the places its names surely mean
-(:func:`geo.parse.formats.base.oblast_front`). Under a one-front heading, a strike
+(:func:`geo.places.zones.oblast_front`). Under a one-front heading, a strike
 sentence whose sure places all lie outside the front's oblasts ("shelled
 Nikopol and Marhanets" in a Luhansk section) goes to ``other_mentions``.
 
@@ -55,27 +55,27 @@ supporting sentence is kept as evidence.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from geo._text import name_key
+from geo.errors import ReportError
+from geo.model import Mention, Report, Side
 from geo.parse.dates import MONTHS as _MONTHS
 from geo.parse.dates import file_date, full_dates, month_day, with_year
-from geo.errors import ReportError
 from geo.parse.formats.base import (
     Block,
     ParseContext,
     ReportBuilder,
     blocks,
     footnote_spans,
-    home_place,
-    oblast_front,
     strip_footnotes,
     title_of,
-    zone_votes,
 )
-from geo.places.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
 from geo.parse.mentions import find_mentions, sentences
-from geo.model import Report
+from geo.places.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
+from geo.places.gazetteer import Gazetteer
+from geo.places.zones import home_place, oblast_front, zone_votes
 
 _URL = re.compile(r"https?://[^\s)\]]+")
 _ENDNOTE = re.compile(r"^\[\d{1,3}\]\s*(?:\S|$)")
@@ -191,7 +191,7 @@ def heading_core(text: str) -> str:
     return re.sub(r"\s+", " ", s)
 
 
-def heading_spec(core: str, gaz) -> HeadingSpec:
+def heading_spec(core: str, gaz: Gazetteer) -> HeadingSpec:
     words = _HEAD_WORD.findall(core)
     named: list[str] = []
     for n in (2, 1):
@@ -387,14 +387,15 @@ def _strikes_elsewhere(b: ReportBuilder, blk: Block, ms: list, front: str) -> tu
 
     A Luhansk section may end with "Russian forces shelled Nikopol and
     Marhanets": those are not Luhansk places. A strike sentence whose names
-    surely mean places (see :func:`geo.parse.formats.base.home_place`), all outside
+    surely mean places (see :func:`geo.places.zones.home_place`), all outside
     the front's oblasts, goes to ``other_mentions`` (its front then comes from
     geography); anything less sure stays.
     """
     obl = front_oblasts(front)
     if not obl:
         return ms, []
-    keep, away = [], []
+    keep: list[Mention] = []
+    away: list[Mention] = []
     for s0, s1 in sentences(b.text, blk.start, blk.end):
         sm = [m for m in ms if s0 <= m.start < s1]
         if not sm:
@@ -447,7 +448,7 @@ def source_url(head: list[str]) -> str | None:
 _SLUG_YEAR = re.compile(r"-(?P<mon>[a-z]+)-(?P<day>\d{1,2})-(?P<year>20\d\d)(?:-\d+)?/?$", re.I)
 
 
-def isw_date(text: str, title: str, url: str | None, path: str | None):
+def isw_date(text: str, title: str, url: str | None, path: str | None) -> dt.date:
     head = "\n".join(text.split("\n", 12)[:12])
     ds = full_dates(title) or [
         (o, d) for o, d in full_dates(head) if not (url and str(d.year) in url and False)
@@ -472,9 +473,9 @@ def isw_date(text: str, title: str, url: str | None, path: str | None):
     if url:
         m = _SLUG_YEAR.search(url)
         if m and _MONTHS.get(m["mon"].lower()) == mon and int(m["day"]) == day:
-            d = with_year(mon, day, int(m["year"]))
-            if d:
-                return d
+            from_slug = with_year(mon, day, int(m["year"]))
+            if from_slug:
+                return from_slug
     body = full_dates(text[:200000])
     if body:
         best = None
@@ -514,7 +515,7 @@ _NEGATED = re.compile(
 )
 
 
-def infer_initiative(paragraphs: list[str]) -> tuple[str | None, str | None]:
+def infer_initiative(paragraphs: list[str]) -> tuple[Side | None, str | None]:
     """``(side, evidence)`` from offensive statements (rule in the module docstring)."""
     counts = {"Russia": 0, "Ukraine": 0}
     evidence: dict[str, str] = {}

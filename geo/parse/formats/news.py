@@ -8,10 +8,10 @@ a non-front mention: front membership comes later, from geography.
 
 from __future__ import annotations
 
-from geo.parse.dates import file_date, full_dates
 from geo.errors import ReportError
-from geo.parse.formats.base import ParseContext, ReportBuilder, blocks, title_of
 from geo.model import Report
+from geo.parse.dates import file_date, full_dates
+from geo.parse.formats.base import ParseContext, ReportBuilder, blocks, title_of
 
 
 class News:

@@ -1,0 +1,68 @@
+"""The Store interface: what every place that keeps events (files, PostGIS) must do.
+
+Small on purpose. A store writes and removes whole reports
+(:class:`geo.store.records.ReportRecord`), answers a
+:class:`geo.store.query.ViewQuery` with the events frame
+(:mod:`geo.store.frame` describes its columns and dtypes), lists the reports it
+holds with their facts, and gives a stamp that changes whenever its content
+does, which is what the app's caches are keyed on. Everything else (per-place
+tables, trends, export) is computed from those answers; a backend may
+override :meth:`Store.dates` and friends when it can answer them cheaper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+
+import geopandas as gpd
+
+from geo.store.query import ViewQuery, dates_with_events
+from geo.store.records import ReportRecord
+
+
+class Store(ABC):
+    """A place that keeps events, one report at a time."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is, for messages (a folder, a database URL without password)."""
+
+    @abstractmethod
+    def write(self, record: ReportRecord) -> str:
+        """Add the report, or replace its earlier version, atomically; returns where it went.
+
+        Readers see the old version or the new one, never a mix.
+        """
+
+    @abstractmethod
+    def remove(self, report_id: str) -> bool:
+        """Remove a report and its events; ``False`` when there was none."""
+
+    @abstractmethod
+    def exists(self, report_id: str) -> bool:
+        """Whether a report with this id is stored."""
+
+    @abstractmethod
+    def load(self, q: ViewQuery | None = None) -> gpd.GeoDataFrame:
+        """The events matching ``q`` (all of them when ``None``), sorted by (date, id).
+
+        Unusable parts of the store are skipped and listed in
+        ``frame.attrs["skipped"]`` as ``(name, problem)`` pairs, so one bad
+        report never takes the app down.
+        """
+
+    @abstractmethod
+    def reports(self) -> list[dict]:
+        """Per-report facts, sorted by (date, id): ``report`` (title, url, date, format,
+        report_id), ``fronts`` (name, initiative, initiative_source[, evidence]),
+        ``unresolved`` and ``counts``."""
+
+    @abstractmethod
+    def stamp(self) -> str:
+        """A short string that changes whenever the content changes ("" when empty)."""
+
+    def dates(self) -> list[dt.date]:
+        """The dates that have events, sorted: the stops of the app's time slider."""
+        return dates_with_events(self.load())

@@ -1,0 +1,268 @@
+"""Test helpers and data: a small event store we write ourselves, in the documented file format.
+
+The store (one GeoJSON FeatureCollection per report, with the ``frontline``
+member) is built from :data:`REPORTS` below: a handful of dates with a gap,
+several fronts, all three statuses, an event with no front, and one report
+whose text tries to inject HTML (to prove it is shown as text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from playwright.sync_api import FrameLocator, Page, expect
+
+from geo.model import Report
+from geo.serve import CHROMIUM, StreamlitServer
+from geo.store import FileStore, records
+
+# Real coordinates (facts), rounded: place_id -> (name, lat, lon).
+PLACES: dict[str, tuple[str, float, float]] = {
+    "p-chasiv": ("Chasiv Yar", 48.5862, 37.8353),
+    "p-ocher": ("Ocheretyne", 48.2337, 37.6000),
+    "p-vovch": ("Vovchansk", 50.2908, 36.9414),
+    "p-lyptsi": ("Lyptsi", 50.1958, 36.4367),
+    "p-robot": ("Robotyne", 47.4465, 35.8420),
+    "p-krynky": ("Krynky", 46.7294, 33.0958),
+    "p-kurakh": ("Kurakhove", 47.9850, 37.2817),
+    "p-kupi": ("Kupiansk", 49.7108, 37.6147),
+}
+
+XSS_TITLE = "<script>alert('title')</script> Night report"
+XSS_SNIPPET = "<img src=x onerror=alert('snippet')> shelling near the bridge"
+XSS_SECTION = "<b onmouseover=alert(3)>River</b> axis {{ 7*7 }}{% raw %}"
+
+# (date, format, title, url, fronts[(name, initiative, source)], events[...])
+# event: (place_id, front, section, status, kind[, snippet])
+# fmt: off
+REPORTS: list[tuple] = [
+    (
+        "2024-05-20", "dayseries", "Day 817 summary", "https://example.org/r/817",
+        [("Donetsk", "Russia", "stated"), ("Kharkiv", "Russia", "inferred")],
+        [
+            ("p-chasiv", "Donetsk", "Bakhmut direction", "confirmed", "attack"),
+            ("p-ocher", "Donetsk", "Avdiivka direction", "claimed", "advance"),
+            ("p-vovch", "Kharkiv", "", "reported", "attack"),
+        ],
+    ),
+    (
+        "2024-05-21", "dayseries", "Day 818 summary", "https://example.org/r/818",
+        [("Donetsk", "Russia", "stated"), ("Zaporizhia", "None", "stated")],
+        [
+            ("p-chasiv", "Donetsk", "Bakhmut direction", "claimed", "attack"),
+            ("p-robot", "Zaporizhia", "", "reported", "positional"),
+        ],
+    ),
+    (
+        "2024-05-22", "dayseries", "Day 819 summary", "javascript:alert('url')",
+        [("Kharkiv", "Russia", "stated")],
+        [
+            ("p-vovch", "Kharkiv", "", "confirmed", "attack"),
+            ("p-lyptsi", "Kharkiv", "", "reported", "strike"),
+            ("p-kupi", None, "", "reported", "strike"),
+        ],
+    ),
+    (
+        "2024-05-22", "news", XSS_TITLE, "https://example.org/news/1",
+        [("Kherson", "Ukraine", "inferred")],
+        [("p-krynky", "Kherson", XSS_SECTION, "claimed", "attack", XSS_SNIPPET)],
+    ),
+    (
+        "2024-05-24", "dayseries", "Day 821 summary", "https://example.org/r/821",
+        [("Donetsk", "Russia", "stated"), ("Kherson", "Ukraine", "stated")],
+        [
+            ("p-chasiv", "Donetsk", "Bakhmut direction", "confirmed", "attack"),
+            ("p-ocher", "Donetsk", "Avdiivka direction", "confirmed", "advance"),
+            ("p-kurakh", "Donetsk", "Marinka direction", "reported", "attack"),
+            ("p-krynky", "Kherson", "", "claimed", "attack"),
+        ],
+    ),
+]
+# fmt: on
+DATES = sorted({r[0] for r in REPORTS})
+
+
+def _features(report: tuple) -> list[dict]:
+    date, fmt, title, url, fronts, events = report
+    inits = {f[0]: f[1:] for f in fronts}
+    feats = []
+    for i, ev in enumerate(events):
+        pid, front, section, status, kind = ev[:5]
+        name, lat, lon = PLACES[pid]
+        ini, src = inits.get(front, (None, None))
+        eid = hashlib.sha1(f"{date}|{fmt}|{title}|{i}".encode()).hexdigest()[:16]
+        props = {
+            "id": eid, "date": date, "front": front, "initiative": ini,
+            "initiative_source": src, "section": section, "place": name, "place_id": pid,
+            "mention": name, "status": status, "kind": kind, "precision": "settlement",
+            "source": title, "source_url": url, "report_format": fmt,
+        }  # fmt: skip
+        if len(ev) > 5:
+            props["snippet"] = ev[5]
+        feats.append(
+            {
+                "type": "Feature",
+                "id": eid,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": props,
+            }
+        )
+    return feats
+
+
+def write_store(events_dir: Path, reports: list[tuple] = REPORTS) -> Path:
+    """Write ``reports`` as a store: ``<date>_<format>[_<n>].geojson`` per report."""
+    events_dir.mkdir(parents=True, exist_ok=True)
+    for n, rep in enumerate(reports):
+        date, fmt, title, url, fronts = rep[:5]
+        name = f"{date}_{fmt}.geojson" if fmt != "news" else f"{date}_{fmt}_{n}.geojson"
+        doc = {
+            "type": "FeatureCollection",
+            "frontline": {
+                "report": {"title": title, "url": url, "date": date, "format": fmt},
+                "fronts": [
+                    {"name": f, "initiative": i, "initiative_source": s} for f, i, s in fronts
+                ],
+                "unresolved": [],
+            },
+            "features": _features(rep),
+        }
+        (events_dir / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return events_dir
+
+
+def events_frame(reports: list[tuple] = REPORTS) -> gpd.GeoDataFrame:
+    """The same events as an in-memory GeoDataFrame (for pure tests without a store)."""
+    feats = [f for r in reports for f in _features(r)]
+    gdf = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")
+    gdf["date"] = pd.to_datetime(gdf["date"]).astype("datetime64[ns]")
+    if "snippet" not in gdf:
+        gdf["snippet"] = None
+    return gdf
+
+
+def day(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+def load(events_dir: Path, strict: bool = False) -> gpd.GeoDataFrame:
+    """Every event of the file store at ``events_dir``."""
+    return FileStore(events_dir).load(strict=strict)
+
+
+def report_filename(report: Report) -> str:
+    return f"{records.report_id(report)}.geojson"
+
+
+def make_record(report: Report, features: list[dict], meta: dict) -> records.ReportRecord:
+    return records.ReportRecord(
+        records.report_id(report), records.valid_date(report.date), report.format, meta, features
+    )
+
+
+def write_events(events_dir: Path, report: Report, features: list[dict], meta: dict) -> Path:
+    """Write a report's events into the file store at ``events_dir``; returns the file."""
+    return Path(FileStore(events_dir).write(make_record(report, features, meta)))
+
+
+# --- browser tests ------------------------------------------------------------------------
+# A real `streamlit run app.py` (geo.serve) in Debian's Chromium through pytest-playwright.
+
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MARKER = "path.leaflet-interactive"
+COUNT_RE = re.compile(r"Showing (\d+) events at (\d+) places")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+# Tall, so the whole page is in view; issue 15 brings the map into a 1400x1000 window.
+VIEWPORT = {"width": 1400, "height": 1800}
+
+
+def require_browser() -> None:
+    """Skip without Debian's Chromium, or fail when FRONTLINE_REQUIRE_BROWSER=1 (CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("FRONTLINE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and FRONTLINE_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} not installed (set FRONTLINE_REQUIRE_BROWSER=1 to fail instead)")
+
+
+def test_server(events_dir: Path, **env: str | None) -> StreamlitServer:
+    """The dashboard on ``events_dir`` as the tests run it: tiles off (they would be
+    requests leaving the machine), no overlay folder unless given, a log beside the store."""
+    base: dict[str, str | None] = {
+        "FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None, "FRONTLINE_OVERLAY_SOURCE": None,
+    }  # fmt: skip
+    log = Path(events_dir).parent / f"streamlit-{Path(events_dir).name}.log"
+    return StreamlitServer(Path(events_dir), env={**base, **env}, log=log)
+
+
+test_server.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+class Dashboard:
+    """A Playwright page on the dashboard, recording every request and dialog it sees."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base = base_url
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.context.on("page", lambda p: self.requests.append(f"popup-window:{p.url}"))
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(self.base + query)
+        expect(self.page.locator(MAP)).to_have_count(1, timeout=30_000)
+        expect(self.map.locator(".leaflet-container")).to_be_visible(timeout=30_000)
+
+    @property
+    def map(self) -> FrameLocator:
+        return self.page.frame_locator(MAP).last
+
+    def expect_places(
+        self, places: int, heading: str | None = None, timeout: float = 20_000
+    ) -> None:
+        """The page settles on ``heading`` with ``places`` in the count and on the map."""
+        if heading is not None:
+            expect(self.page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+                timeout=timeout
+            )
+        count = re.compile(rf"Showing \d+ events at {places} places")
+        expect(self.page.get_by_text(count)).to_be_visible(timeout=timeout)
+        expect(self.page.locator(MAP)).to_have_count(1, timeout=timeout)
+        expect(self.map.locator(MARKER)).to_have_count(places, timeout=timeout)
+
+    def count(self) -> tuple[int, int]:
+        text = self.page.get_by_text(COUNT_RE).inner_text()
+        m = COUNT_RE.search(text)
+        assert m, text
+        return int(m.group(1)), int(m.group(2))
+
+    def markers(self) -> list[str]:
+        """Stroke colours of the markers on the map, sorted."""
+        return sorted(
+            self.map.locator(MARKER).evaluate_all("els => els.map(e => e.getAttribute('stroke'))")
+        )
+
+    def url_params(self) -> dict[str, list[str]]:
+        return parse_qs(urlparse(self.page.url).query)
+
+    def outside_requests(self) -> list[str]:
+        return [
+            u for u in self.requests
+            if not u.startswith(("data:", "blob:", "about:"))
+            and urlparse(u).hostname not in LOCAL_HOSTS
+        ]  # fmt: skip
+
+    def assert_clean(self) -> None:
+        outside = self.outside_requests()
+        assert not outside, f"requests left the machine: {outside[:5]}"
+        assert not self.dialogs, f"dialogs opened: {self.dialogs}"
