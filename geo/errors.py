@@ -33,5 +33,9 @@ class StoreError(FrontlineError):
     """The event store cannot be read or written."""
 
 
+class ReportExists(StoreError):
+    """A different version of a stored report was offered without asking to replace it."""
+
+
 class OverlayError(FrontlineError):
     """An occupied-area overlay file is unreadable or holds no polygons."""

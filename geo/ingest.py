@@ -88,10 +88,11 @@ def _store_report(
     label: str,
 ) -> IngestResult:
     record = build_record(report, resolve_report(report, gaz, online), keep_text)
-    out = store.write(record)
+    store.write(record)
     return IngestResult(
         path=label, ok=True, date=report.date, format=report.format,
-        events=len(record.features), unresolved=record.unresolved_names, out_file=out,
+        events=len(record.features), unresolved=record.unresolved_names,
+        out_file=store.where(record.report_id),
     )  # fmt: skip
 
 

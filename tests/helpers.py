@@ -171,7 +171,10 @@ def make_record(report: Report, features: list[dict], meta: dict) -> records.Rep
 
 def write_events(events_dir: Path, report: Report, features: list[dict], meta: dict) -> Path:
     """Write a report's events into the file store at ``events_dir``; returns the file."""
-    return Path(FileStore(events_dir).write(make_record(report, features, meta)))
+    store = FileStore(events_dir)
+    record = make_record(report, features, meta)
+    store.write(record, replace=True)
+    return Path(store.where(record.report_id))
 
 
 # --- browser tests ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import time
 import pytest
 from helpers import load, make_record, report_filename, write_events
 
-from geo.errors import ReportError, StoreError
+from geo.errors import ReportError, ReportExists, StoreError
 from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention
 from geo.schema import EVENT_PROPERTIES
 from geo.store import frame, records
@@ -175,7 +175,7 @@ def test_build_meta():
     meta = records.build_meta(r, resolved, feats, keep_text=False)
     assert meta["report"] == {
         "title": r.title, "url": None, "date": "2024-05-24", "format": "dayseries",
-        "report_id": "2024-05-24_dayseries",
+        "report_id": "2024-05-24_dayseries", "content_hash": records.text_hash(r.text),
     }  # fmt: skip
     assert meta["fronts"][1] == {
         "name": "Donetsk", "initiative": "Russia", "initiative_source": "inferred"}  # fmt: skip
@@ -412,3 +412,57 @@ def test_killed_writer_leaves_only_complete_files(tmp_path, sig):
             json.loads(f.read_text("utf-8"))  # complete JSON, or this raises
     gdf = load(store, strict=True)
     assert gdf.attrs["skipped"] == [] and len(gdf) > 0
+
+
+def test_a_different_version_of_a_stored_report_is_never_replaced_silently(tmp_path):
+    store = FileStore(tmp_path)
+    r = make_report()
+    rms = make_resolved()
+    first = records.build_record(r, rms, keep_text=False)
+    assert store.write(first) == "added"
+    assert store.write(first) == "refreshed"  # same text: derived again, nothing lost
+    other = make_report()
+    other.text = "a different text of the same day's report"
+    second = records.build_record(other, rms[:1], keep_text=False)
+    with pytest.raises(ReportExists, match="already holds"):
+        store.write(second)
+    assert len(load(tmp_path)) == len(first.features)  # untouched
+    assert store.write(second, replace=True) == "replaced"
+    assert len(load(tmp_path)) == len(second.features)
+
+
+def test_a_read_only_store_refuses_writes(tmp_path):
+    record = records.build_record(make_report(), make_resolved(), keep_text=False)
+    with pytest.raises(StoreError, match="read-only"):
+        FileStore(tmp_path, read_only=True).write(record)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_store_lock_excludes_other_processes(tmp_path):
+    import threading
+
+    code = (
+        "import sys; from geo.store import FileStore\n"
+        "with FileStore(sys.argv[1]).lock():\n"
+        "    print('locked', flush=True); sys.stdin.readline()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    acquired = threading.Event()
+
+    def take() -> None:
+        with FileStore(tmp_path).lock():
+            acquired.set()
+
+    try:
+        assert proc.stdout.readline().strip() == b"locked"
+        t = threading.Thread(target=take, daemon=True)
+        t.start()
+        assert not acquired.wait(0.3)  # held by the other process
+        proc.stdin.write(b"go\n")
+        proc.stdin.flush()
+        assert acquired.wait(20)  # ... and ours once it lets go
+    finally:
+        proc.kill()
+        proc.wait()

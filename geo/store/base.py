@@ -14,15 +14,27 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from typing import Literal
 
 import geopandas as gpd
 
 from geo.store.query import ViewQuery, dates_with_events
 from geo.store.records import ReportRecord
 
+WriteOutcome = Literal["added", "refreshed", "replaced"]
+"""What a write did: a new report; the same report (same text) derived again; or a
+different version of the report put in place of the stored one (only when asked)."""
+
 
 class Store(ABC):
-    """A place that keeps events, one report at a time."""
+    """A place that keeps events, one report at a time.
+
+    ``read_only`` stores (the shipped data under a user's uploads, a mirror)
+    refuse writes with a :class:`~geo.errors.StoreError`.
+    """
+
+    read_only: bool = False
 
     @property
     @abstractmethod
@@ -30,11 +42,24 @@ class Store(ABC):
         """Where the store is, for messages (a folder, a database URL without password)."""
 
     @abstractmethod
-    def write(self, record: ReportRecord) -> str:
-        """Add the report, or replace its earlier version, atomically; returns where it went.
+    def write(self, record: ReportRecord, *, replace: bool = False) -> WriteOutcome:
+        """Add the report atomically: readers see the old version or the new one, never a mix.
 
-        Readers see the old version or the new one, never a mix.
+        A report already stored under the same id is overwritten when it was made
+        from the same text (``"refreshed"``: re-deriving loses nothing). A
+        version made from different text raises
+        :class:`~geo.errors.ReportExists`, which says what would be replaced,
+        unless ``replace`` is true (``"replaced"``).
         """
+
+    @abstractmethod
+    def where(self, report_id: str) -> str:
+        """Where a report is kept, for messages (a file path, a table row)."""
+
+    @abstractmethod
+    def lock(self) -> AbstractContextManager[None]:
+        """Exclusive access for writers across processes (a rebuild holds it throughout,
+        an ingest while it writes); readers never wait for it."""
 
     @abstractmethod
     def remove(self, report_id: str) -> bool:
@@ -62,6 +87,10 @@ class Store(ABC):
     @abstractmethod
     def stamp(self) -> str:
         """A short string that changes whenever the content changes ("" when empty)."""
+
+    def report_meta(self, report_id: str) -> dict | None:
+        """The stored facts of one report (as in :meth:`reports`), or ``None``."""
+        return next((r for r in self.reports() if r["report"].get("report_id") == report_id), None)
 
     def dates(self) -> list[dt.date]:
         """The dates that have events, sorted: the stops of the app's time slider."""

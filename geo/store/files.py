@@ -19,18 +19,21 @@ A file looks like this (one feature per line, so the shipped data diffs well)::
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import orjson
 
 from geo._io import atomic_write_text
-from geo.errors import StoreError
-from geo.store.base import Store
+from geo.errors import ReportExists, StoreError
+from geo.store.base import Store, WriteOutcome
 from geo.store.frame import Collection, frame_of, parse_collection
 from geo.store.query import ViewQuery, filter_events
 from geo.store.records import ReportRecord
@@ -57,8 +60,9 @@ def dumps_collection(record: ReportRecord) -> str:
 class FileStore(Store):
     """Events in a folder of GeoJSON files (see the module docstring)."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, read_only: bool = False) -> None:
         self.folder = Path(folder)
+        self.read_only = read_only
 
     def __repr__(self) -> str:
         return f"FileStore({str(self.folder)!r})"
@@ -72,18 +76,56 @@ class FileStore(Store):
             raise StoreError(f"not a report id: {report_id!r}")
         return self.folder / f"{report_id}{SUFFIX}"
 
+    def where(self, report_id: str) -> str:
+        return str(self.path_of(report_id))
+
     # --- writing ----------------------------------------------------------------------
-    def write(self, record: ReportRecord) -> str:
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.folder}: this store is read-only")
+
+    def write(self, record: ReportRecord, *, replace: bool = False) -> WriteOutcome:
+        self._writable()
         path = self.path_of(record.report_id)
+        outcome: WriteOutcome = "added"
+        old = _read(path) if path.exists() else None
+        if old is not None:
+            stored = (old.meta.get("report") or {}) if old.problem is None else {}
+            same_text = (
+                bool(record.content_hash) and stored.get("content_hash") == record.content_hash
+            )
+            if same_text:
+                outcome = "refreshed"
+            elif replace:
+                outcome = "replaced"
+            else:
+                title = stored.get("title") or "(unreadable file)"
+                n = len(old.props) if old.problem is None else 0
+                raise ReportExists(
+                    f"{path}: already holds {record.report_id} ({title!r}, {n} events) made from "
+                    "different text; replace it explicitly (--replace) or remove it first"
+                )
         atomic_write_text(path, dumps_collection(record))
-        return str(path)
+        return outcome
 
     def remove(self, report_id: str) -> bool:
+        self._writable()
         try:
             self.path_of(report_id).unlink()
         except FileNotFoundError:
             return False
         return True
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """An advisory lock on ``<folder>/.lock`` (flock: released if the holder dies)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def exists(self, report_id: str) -> bool:
         return self.path_of(report_id).is_file()

@@ -35,6 +35,16 @@ class ReportRecord:
     features: list[dict]
 
     @property
+    def content_hash(self) -> str:
+        """Digest of the report's text: two records of one report with the same hash were
+        made from the same text (re-deriving them replaces nothing a user wrote)."""
+        return str(self.meta["report"].get("content_hash") or "")
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["report"].get("title") or "")
+
+    @property
     def unresolved_names(self) -> list[str]:
         """Distinct names that could not be placed, in report order."""
         return list(dict.fromkeys(u["mention"] for u in self.meta["unresolved"]))
@@ -63,6 +73,11 @@ def valid_format(fmt: object) -> str:
 
 def _title_key(title: str | None) -> str:
     return " ".join((title or "").split())
+
+
+def text_hash(text: str) -> str:
+    """A short digest of a report's text (its identity when it has no URL)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def report_id(report: Report) -> str:
@@ -194,6 +209,7 @@ def build_meta(
             "date": valid_date(report.date).isoformat(),
             "format": valid_format(report.format),
             "report_id": report_id(report),
+            "content_hash": text_hash(report.text),
         },
         "fronts": fronts,
         "unresolved": unresolved,
