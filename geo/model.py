@@ -43,6 +43,13 @@ class Mention:
     ``is_feature`` marks rivers, reservoirs, forests, city districts.
     ``paragraph`` numbers the paragraph inside the report, so the resolver can
     use places named close together as context.
+
+    What the sentence itself says about where the place is, when it says it,
+    is read by the parser and used by the resolver before anything else:
+    ``oblast_hint`` is the oblast the text names for it ("Ivanivka, Kharkiv
+    Oblast", "in Sumy Oblast's Ivanivka"), ``bearing`` a compass direction
+    and the name key of the place it is relative to ("northwest of Siversk"
+    -> ``("northwest", name_key("Siversk"))``).
     """
 
     text: str
@@ -54,6 +61,8 @@ class Mention:
     is_feature: bool = False
     paragraph: int = 0
     snippet: str = ""
+    oblast_hint: str | None = None
+    bearing: tuple[str, str] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
