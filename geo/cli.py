@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--kind", action="append", default=[], help=f"kind(s): {', '.join(KINDS)}")
     sp.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
 
+    _add_fetch_commands(sub)
     sub.add_parser("settings", help="list every setting with its variable and current value")
     return p
 
@@ -222,6 +223,141 @@ def _cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+# --- fetch / update: reports from their publishers (fetch engineer) -----------------------
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run of the source holds the lock; try later
+
+
+def _base_url_arg(s: str) -> str:
+    from geo.settings import _base_url
+
+    try:
+        return _base_url(s)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{s!r}: {exc}") from exc
+
+
+def _add_fetch_commands(sub: argparse._SubParsersAction) -> None:
+    from geo.fetch.sources.registry import source_names
+
+    for name, helptext in (
+        ("fetch", "download reports from their publisher into the raw-page folder"),
+        ("update", "fetch what is missing and add it to the event store"),
+    ):
+        sp = sub.add_parser(name, help=helptext)
+        sp.add_argument("source", choices=source_names(), help="the report series")
+        sp.add_argument(
+            "--since", type=_date, required=name == "fetch",
+            help="first date, YYYY-MM-DD" + (
+                "" if name == "fetch" else
+                " (default: continue from the newest report of the source in the store)"
+            ),
+        )  # fmt: skip
+        sp.add_argument("--until", type=_date, help="last date, YYYY-MM-DD (default: today)")
+        sp.add_argument(
+            "--base-url", type=_base_url_arg,
+            help="scheme://host[:port] to fetch from instead of the publisher's (a mirror, "
+            "a test server); paths stay as on the real site",
+        )  # fmt: skip
+        sp.add_argument(
+            "--raw-dir", type=Path,
+            help="the raw-page folder (default: FRONTLINE_RAW_DIR, else under the cache)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--recheck", action="store_true",
+            help="ask again for dates already stored or known unpublished (conditional "
+            "requests: unchanged pages are not downloaded)",
+        )  # fmt: skip
+        if name == "update":
+            _events_dir_arg(sp)
+            sp.add_argument(
+                "--no-text", action="store_true",
+                help="store no report text (snippets, evidence): for data you redistribute",
+            )  # fmt: skip
+
+
+def _fetch_progress(quiet_unchanged: bool):
+    """Per-date lines on stdout; on a terminal, a progress bar on stderr for long ranges."""
+    bar = sys.stderr.isatty()
+
+    def show(done: int, total: int, outcome) -> None:
+        if bar and total > 1:
+            sys.stderr.write("\r\033[K")
+        if outcome.status not in ("stored",) and not (
+            quiet_unchanged and outcome.status == "unchanged"
+        ):
+            print(outcome.line(), flush=True)
+        if bar and total > 1:
+            width = 30
+            filled = round(width * done / total)
+            sys.stderr.write(
+                f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {outcome.day}"
+            )
+            if done == total:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    return show
+
+
+def _print_wait(url: str, seconds: float, problem: str) -> None:
+    print(f"frontline: {url}: {problem}; waiting {seconds:.0f} s", file=sys.stderr, flush=True)
+
+
+def _user_agent_note() -> None:
+    from geo.settings import Settings, settings
+
+    if settings.user_agent == Settings.user_agent.default():
+        print(
+            "frontline: note: set FRONTLINE_USER_AGENT to name you and a contact address "
+            "(publishers ask for it); using the default",
+            file=sys.stderr,
+        )
+
+
+def _run_fetch(a: argparse.Namespace, store) -> int:
+    import datetime as _dt
+
+    from geo.errors import UpdateBusy
+    from geo.fetch.http import Fetcher
+    from geo.fetch.sources.registry import get_source
+    from geo.fetch.update import date_range, run, update
+
+    source = get_source(a.source)
+    _user_agent_note()
+    kw = dict(
+        raw_dir=a.raw_dir, base_url=a.base_url, recheck=a.recheck,
+        on_progress=_fetch_progress(quiet_unchanged=store is not None),
+    )  # fmt: skip
+    try:
+        with Fetcher(on_wait=_print_wait) as fetcher:
+            if store is None:
+                days = date_range(source, a.since, a.until, _dt.date.today())
+                summary = run(source, days, store=None, fetcher=fetcher, **kw)
+            else:
+                summary = update(
+                    source, store, a.since, a.until, fetcher=fetcher,
+                    keep_text=not a.no_text, **kw,
+                )  # fmt: skip
+    except UpdateBusy as exc:
+        print(f"frontline: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    print(summary.line(), flush=True)
+    return summary.exit_code
+
+
+def _cmd_fetch(a: argparse.Namespace) -> int:
+    """``frontline fetch SOURCE --since D``: pages into the raw folder, nothing ingested."""
+    return _run_fetch(a, None)
+
+
+def _cmd_update(a: argparse.Namespace) -> int:
+    """``frontline update SOURCE``: fetch what is missing and ingest it; exit 0 when every
+    date found was added, 1 when one failed, 75 when another run is busy."""
+    from geo.store import open_store
+
+    return _run_fetch(a, open_store(_store_dir(a)))
+
+
 def _cmd_settings(a: argparse.Namespace) -> int:
     from geo.settings import Settings
 
@@ -242,6 +378,8 @@ _COMMANDS: dict[str, Command] = {
     "rebuild": _cmd_rebuild,
     "export": _cmd_export,
     "settings": _cmd_settings,
+    "fetch": _cmd_fetch,
+    "update": _cmd_update,
 }
 
 

@@ -39,3 +39,36 @@ class ReportExists(StoreError):
 
 class OverlayError(FrontlineError):
     """An occupied-area overlay file is unreadable or holds no polygons."""
+
+
+# --- fetching reports from publishers (fetch engineer) ------------------------------------
+class FetchError(FrontlineError):
+    """A page could not be downloaded (after retries, or refused). Names the URL."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        self.problem = problem
+        super().__init__(f"{url}: {problem}")
+
+
+class PageError(ReportError):
+    """A downloaded page is not a usable report (no body found, truncated, wrong date).
+
+    Names the page's URL and, when it was kept, the saved file, so the user can
+    look at what the site actually sent.
+    """
+
+    def __init__(self, url: str | None, problem: str, saved: str | None = None) -> None:
+        self.url = url or "<page>"
+        self.saved = saved
+        where = f"{self.url} (saved as {saved})" if saved else self.url
+        super().__init__(where, problem)
+
+
+class WrongPage(PageError):
+    """The address answered with a page that is not the report asked for (an index page,
+    a home page, the report of another date)."""
+
+
+class UpdateBusy(FrontlineError):
+    """Another fetch or update of the same source is running; this one did nothing."""

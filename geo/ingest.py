@@ -46,6 +46,7 @@ class IngestResult:
     unresolved: list[str] = field(default_factory=list)
     error: str | None = None
     out_file: str | None = None  # where the store put it (a file, a table row)
+    outcome: str | None = None  # what the write did: added, refreshed or replaced
 
     def summary_line(self) -> str:
         if not self.ok:
@@ -86,13 +87,14 @@ def _store_report(
     online: OnlineLookup | None,
     keep_text: bool,
     label: str,
+    replace: bool = False,
 ) -> IngestResult:
     record = build_record(report, resolve_report(report, gaz, online), keep_text)
-    store.write(record)
+    outcome = store.write(record, replace=replace)
     return IngestResult(
         path=label, ok=True, date=report.date, format=report.format,
         events=len(record.features), unresolved=record.unresolved_names,
-        out_file=store.where(record.report_id),
+        out_file=store.where(record.report_id), outcome=outcome,
     )  # fmt: skip
 
 
@@ -149,13 +151,18 @@ def ingest_text(
     online: Online = False,
     keep_text: bool = True,
     gaz: Gazetteer | None = None,
+    replace: bool = False,
 ) -> IngestResult:
-    """Ingest report text already in memory (``name`` labels it in messages only)."""
+    """Ingest report text already in memory (``name`` labels it in messages only).
+
+    ``replace`` puts a different version of a stored report in its place
+    (``frontline update`` does, for a corrected edition from the publisher);
+    ``IngestResult.outcome`` says whether that happened."""
     try:
         gaz = gaz or load_gazetteer()
         report = parse_text(text, fmt=fmt, date=date, path=name, gaz=gaz)
         return _store_report(
-            report, _as_store(store), gaz, _online_fallback(online), keep_text, name
+            report, _as_store(store), gaz, _online_fallback(online), keep_text, name, replace
         )
     except Exception as exc:
         return _failed(name, exc)

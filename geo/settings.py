@@ -71,6 +71,26 @@ def _non_negative_float(raw: str) -> float:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    value = int(raw.replace("_", ""))
+    if value < 0:
+        raise ValueError("must be zero or positive")
+    return value
+
+
+def _base_url(raw: str) -> str:
+    """``scheme://host[:port][/prefix]`` without a trailing slash (paths are appended)."""
+    from urllib.parse import urlsplit
+
+    url = raw.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("use http(s)://host[:port], e.g. https://understandingwar.org")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError("give only the scheme, the host and optionally a path prefix")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", "none"})
 
@@ -205,6 +225,58 @@ class Settings:
     max_overlay_bytes = Setting(
         "FRONTLINE_MAX_OVERLAY_BYTES", _positive_int, _const(30_000_000),
         "Overlay files larger than this many bytes are refused.",
+    )  # fmt: skip
+
+    # --- fetching reports from publishers (fetch engineer) -----------------------------
+    isw_base_url = Setting(
+        "FRONTLINE_ISW_BASE_URL", _base_url, _const("https://understandingwar.org"),
+        "Scheme and host ISW pages are fetched from (a mirror, a test server); paths stay "
+        "as on the real site.",
+    )  # fmt: skip
+    raw_dir = Setting(
+        "FRONTLINE_RAW_DIR", _path, lambda: Settings.cache_dir.get() / "raw",
+        "Where fetched pages are kept as downloaded (HTML, URL, fetch time, validators); "
+        "never inside the repository.",
+    )  # fmt: skip
+    allow_update = Setting(
+        "FRONTLINE_ALLOW_UPDATE", _flag, _const(False),
+        "Show the app's 'Update now' button, which fetches new reports from the publishers.",
+    )  # fmt: skip
+    fetch_interval_s = Setting(
+        "FRONTLINE_FETCH_INTERVAL", _non_negative_float, _const(1.0),
+        "Least seconds between two requests to one host, across all Frontline processes "
+        "(robots.txt Crawl-delay wins when longer).",
+    )  # fmt: skip
+    fetch_connect_timeout_s = Setting(
+        "FRONTLINE_FETCH_CONNECT_TIMEOUT", _positive_float, _const(10.0),
+        "Seconds to wait for a connection to a publisher's server.",
+    )  # fmt: skip
+    fetch_read_timeout_s = Setting(
+        "FRONTLINE_FETCH_READ_TIMEOUT", _positive_float, _const(30.0),
+        "Seconds to wait for the answer or its next bytes; a whole page must arrive within "
+        "five times this.",
+    )  # fmt: skip
+    fetch_retries = Setting(
+        "FRONTLINE_FETCH_RETRIES", _non_negative_int, _const(4),
+        "Tries after the first when a server is busy (429, 5xx), times out or cuts a page short.",
+    )  # fmt: skip
+    fetch_backoff_s = Setting(
+        "FRONTLINE_FETCH_BACKOFF", _non_negative_float, _const(2.0),
+        "Seconds before the first retry; each further retry waits twice as long "
+        "(a Retry-After from the server wins).",
+    )  # fmt: skip
+    fetch_max_wait_s = Setting(
+        "FRONTLINE_FETCH_MAX_WAIT", _non_negative_float, _const(300.0),
+        "Longest single wait; a server asking for more (Retry-After) fails that page instead.",
+    )  # fmt: skip
+    fetch_settle_days = Setting(
+        "FRONTLINE_FETCH_SETTLE_DAYS", _non_negative_int, _const(3),
+        "A date still unpublished this many days after it is taken as final (no report that "
+        "day) and not asked for again unless --recheck.",
+    )  # fmt: skip
+    max_page_bytes = Setting(
+        "FRONTLINE_MAX_PAGE_BYTES", _positive_int, _const(20_000_000),
+        "Downloaded pages larger than this many bytes are refused.",
     )  # fmt: skip
 
     @classmethod
