@@ -218,6 +218,48 @@ def _time_controls(dates: list[dt.date]) -> vs.ViewState:
 # --------------------------------------------------------------------------- panels
 
 
+def _latest_and_update(store: Store) -> None:
+    """The line "Latest report: DATE (N days ago)"; for an operator who turned it on
+    (FRONTLINE_ALLOW_UPDATE=1), "Update now", which runs ``frontline update`` for every
+    source with a progress bar. The work and the texts are :mod:`geo.fetch.update`."""
+    from geo.fetch.update import (
+        latest_line,
+        latest_report,
+        progress_text,
+        summary_message,
+        update_all,
+    )
+
+    ss = st.session_state
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.caption(md(latest_line(latest_report(store))))
+    done = ss.pop("_update_result", None)
+    if done is not None:
+        (st.success if done[0] else st.warning)("\n\n".join(md(line) for line in done[1]))
+    if not settings.allow_update:
+        return
+    if not right.button(
+        "Update now", key="update_now", disabled=store.read_only,
+        help="Fetch new reports from their publishers and add them to the map",
+    ):  # fmt: skip
+        return
+    bar = st.progress(0.0, text="Asking the publishers for new reports…")
+    try:
+        summaries = update_all(
+            store, on_progress=lambda d, t, o: bar.progress(d / t, text=progress_text(d, t, o))
+        )
+    except FrontlineError as exc:  # another update running, a bad setting
+        bar.empty()
+        st.error(md(exc))
+        return
+    bar.empty()
+    ss["_update_result"] = summary_message(summaries)
+    added = [o.day for s in summaries for o in s.outcomes if o.status in ("new", "replaced")]
+    if added:
+        ss["_goto_day"] = max(added)  # as after an upload: show the newest report
+    st.rerun()  # the new reports are in the store: draw the map again with them
+
+
 def _sidebar_filters(front_opts: list[str]) -> None:
     sb = st.sidebar
     sb.header("Filters")
@@ -386,6 +428,7 @@ def main() -> None:
         "OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles"
     )
     view_state = _time_controls(dates)
+    _latest_and_update(store)
     d_from, d_to = view_state.span
     q = view_state.query()
     overlay, overlay_label = _overlay_controls(d_to)

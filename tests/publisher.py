@@ -258,8 +258,10 @@ def _handler(pub: Publisher) -> type[http.server.BaseHTTPRequestHandler]:
             if ans is None:
                 return self._send(path, headers, 404, b"not found", {})
             if ans.kind == "page":
-                if (ans.etag and headers.get("If-None-Match") == ans.etag) or (
-                    ans.last_modified and headers.get("If-Modified-Since") == ans.last_modified
+                # RFC 9110: If-None-Match, when sent, decides alone
+                inm, ims = headers.get("If-None-Match"), headers.get("If-Modified-Since")
+                if (inm is not None and inm == ans.etag) or (
+                    inm is None and ims is not None and ims == ans.last_modified
                 ):
                     return self._send(path, headers, 304, b"", _validators(ans))
                 extra = {"Content-Type": "text/html; charset=utf-8", **_validators(ans)}
@@ -342,4 +344,3 @@ def publisher() -> Iterator[Publisher]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-

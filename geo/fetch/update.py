@@ -336,3 +336,22 @@ def latest_line(latest: dt.date | None, today: dt.date | None = None) -> str:
     days = ((today or dt.date.today()) - latest).days
     ago = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago" if days > 0 else "dated ahead")
     return f"Latest report: {latest.strftime('%d %b %Y')} ({ago})"
+
+
+def progress_text(done: int, total: int, outcome: DateOutcome) -> str:
+    """The app's progress bar label: where the run is and what the last date gave."""
+    what = {"not_published": "not published", "stored": "already stored"}.get(
+        outcome.status, outcome.status
+    )
+    return f"{done}/{total}: {outcome.day.isoformat()} {what}"
+
+
+def summary_message(summaries: list[RunSummary], max_failures: int = 3) -> tuple[bool, list[str]]:
+    """``(all_ok, lines)`` for the app after "Update now": each source's summary line, then
+    the first failures (the command prints them all)."""
+    lines = [f"{s.source}: {s.line()}" for s in summaries]
+    failed = [o for s in summaries for o in s.failed]
+    lines += [o.line() for o in failed[:max_failures]]
+    if len(failed) > max_failures:
+        lines.append(f"… and {len(failed) - max_failures} more failures (see frontline update)")
+    return not failed, lines

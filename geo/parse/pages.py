@@ -78,7 +78,7 @@ def extract_page(html: str, url: str | None = None) -> Page | None:
     ``/backgrounder/...``) and names the page in errors.
     """
     scan = _scan(html)
-    if not _is_isw_page(scan, url):
+    if not _is_isw_page(scan):
         return None
     layout = _layout(scan)
     canonical = _canonical(scan, url, layout)
@@ -235,9 +235,10 @@ def _host_is_isw(url: str | None) -> bool:
     return any(host == h or host.endswith("." + h) for h in ISW_HOSTS)
 
 
-def _is_isw_page(scan: _Scan, url: str | None) -> bool:
-    """Whether the page says it is ISW's (its own links, title or site name), or came from there."""
-    if _host_is_isw(scan.canonical) or _host_is_isw(scan.og_url) or _host_is_isw(url):
+def _is_isw_page(scan: _Scan) -> bool:
+    """Whether the page says it is ISW's (its own links, title or site name). Where it was
+    fetched from does not count: a login portal or a challenge page can come from there."""
+    if _host_is_isw(scan.canonical) or _host_is_isw(scan.og_url):
         return True
     if "institute for the study of war" in scan.site_name.lower():
         return True

@@ -1,0 +1,60 @@
+"""The app's "Latest report" line and the operator's "Update now" button (Streamlit's AppTest,
+the real app script, against a local stand-in publisher)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from publisher import new_page, page, places_of, publisher
+from streamlit.testing.v1 import AppTest
+
+from geo.fetch.sources.isw import new_path
+from geo.fetch.update import latest_line
+from geo.store import FileStore
+from geo.view.safe import md
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+NEWEST = dt.date(2024, 5, 24)  # the fixture store's newest report
+
+
+@pytest.fixture
+def env(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(store))
+    monkeypatch.setenv("FRONTLINE_TILES", "0")
+    monkeypatch.delenv("FRONTLINE_OVERLAY_DIR", raising=False)
+    monkeypatch.delenv("FRONTLINE_ALLOW_UPDATE", raising=False)
+    monkeypatch.setenv("FRONTLINE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("FRONTLINE_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("FRONTLINE_FETCH_INTERVAL", "0")
+    return store
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_latest_report_line_and_no_update_button_by_default(env) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert md(latest_line(NEWEST)) in _captions(at)
+    assert not [b for b in at.button if b.key == "update_now"]
+
+
+def test_update_now_fetches_the_new_report_and_shows_it(env, monkeypatch) -> None:
+    today = dt.date.today()
+    day = today - dt.timedelta(days=2)
+    with publisher() as site:
+        site.serve(new_path(day), page(new_page(day)))
+        monkeypatch.setenv("FRONTLINE_ALLOW_UPDATE", "1")
+        monkeypatch.setenv("FRONTLINE_ISW_BASE_URL", site.url)
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        at.button(key="update_now").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(s.value for s in at.success)
+    assert "isw: 1 new report" in shown.replace("\\", ""), shown
+    assert "(2 days ago)" in " ".join(_captions(at)).replace("\\", "")
+    assert any(m.value == f"## {day.isoformat()}" for m in at.markdown)  # the map shows it
+    ev = FileStore(env).load()
+    assert set(places_of(day)[0]) <= set(ev.loc[ev["date"].dt.date == day, "mention"])
