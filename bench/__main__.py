@@ -11,7 +11,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("ingest.py", "mapview.py", "scale.py", "coverage.py", "accuracy.py", "browser.py")
+SCRIPTS = (
+    "ingest.py",
+    "mapview.py",
+    "scale.py",
+    "coverage.py",
+    "accuracy.py",
+    "fetch.py",
+    "browser.py",
+)
 
 
 def main() -> int:

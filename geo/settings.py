@@ -185,7 +185,8 @@ class Settings:
     user_agent = Setting(
         "FRONTLINE_USER_AGENT", _text,
         _const("frontline/0.1 (+https://github.com/frontline-osint/frontline)"),
-        "Identifies you to online services; put a contact address in it.",
+        "Identifies you to online services (Nominatim, publishers' sites); put a contact "
+        "address in it.",
     )  # fmt: skip
     nominatim_domain = Setting(
         "FRONTLINE_NOMINATIM_DOMAIN", _text, _const("nominatim.openstreetmap.org"),

@@ -28,7 +28,7 @@ def site():
 def fetcher(tmp_path: Path):
     waits: list[tuple[str, float, str]] = []
     f = Fetcher(
-        interval=0, read_timeout=0.3, connect_timeout=2, retries=2, backoff=0.01,
+        interval=0, read_timeout=1.0, connect_timeout=2, retries=2, backoff=0.01,
         max_wait=5, rate_dir=tmp_path / "rate",
         on_wait=lambda url, s, why: waits.append((url, s, why)),
     )  # fmt: skip
@@ -90,13 +90,13 @@ def test_retry_after_as_a_date():
 
 
 def test_page_that_hangs_past_the_timeout_is_retried(site, fetcher):
-    site.serve("/a", hang(1.0), page(HTML))
+    site.serve("/a", hang(3.0), page(HTML))
     assert fetcher.get(site.url + "/a").body.decode() == HTML
-    assert "no answer within 0.3 s" in fetcher.waits[0][2] or "read timeout" in fetcher.waits[0][2]
+    assert fetcher.waits[0][2] == "no answer within 1 s"
 
 
 def test_page_that_always_hangs_fails(site, fetcher):
-    site.serve("/a", hang(1.0))
+    site.serve("/a", hang(3.0))
     with pytest.raises(FetchError, match="gave up after 3 tries"):
         fetcher.get(site.url + "/a")
 

@@ -61,7 +61,7 @@ def _fast(monkeypatch, tmp_path):
         "FRONTLINE_CACHE": str(tmp_path / "cache"),
         "FRONTLINE_FETCH_INTERVAL": "0",
         "FRONTLINE_FETCH_BACKOFF": "0.01",
-        "FRONTLINE_FETCH_READ_TIMEOUT": "0.3",
+        "FRONTLINE_FETCH_READ_TIMEOUT": "1",
         "FRONTLINE_FETCH_CONNECT_TIMEOUT": "2",
         "FRONTLINE_FETCH_RETRIES": "1",
     }.items():
@@ -172,7 +172,7 @@ def test_busy_server_is_retried(site, tmp_path, store, gaz):
 
 
 def test_page_that_hangs_past_the_timeout_fails_that_date_only(site, tmp_path, store, gaz):
-    site.serve(old_path(OLD), hang(1.0))
+    site.serve(old_path(OLD), hang(3.0))
     _serve_new(site, NEW)
     s = _go(site, tmp_path, store, OLD, NEW, gaz)
     assert s.line() == "1 new report, 1 date not published, 1 failed"

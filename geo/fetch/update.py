@@ -239,6 +239,8 @@ class _Run:
         if got.status == "not_published":
             return DateOutcome(day, "not_published", asked=got.asked)
         saved = str(self.raw.page_path(day))
+        if got.status == "unchanged" and day in self.stored:
+            return DateOutcome(day, "unchanged", url=got.final_url, saved=saved)
         try:
             page = read_fetched(self.source, got, self.raw, self.base_url)
         except PageError as exc:
@@ -248,8 +250,6 @@ class _Run:
         if self.store is None:
             status: Status = "new" if got.status == "downloaded" else "unchanged"
             return DateOutcome(day, status, url=page.url, saved=saved)
-        if got.status == "unchanged" and day in self.stored:
-            return DateOutcome(day, "unchanged", url=page.url, saved=saved)
         return self._ingest(day, page.report_text(), page.url, saved)
 
     def _ingest(self, day: dt.date, text: str, url: str | None, saved: str) -> DateOutcome:
