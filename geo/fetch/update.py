@@ -57,6 +57,7 @@ class DateOutcome:
     problem: str | None = None
     note: str | None = None
     asked: bool = True  # False: decided without a request
+    fetch_only: bool = False  # `frontline fetch`: "new" means downloaded, nothing ingested
 
     def line(self) -> str:
         """One line for the command's output."""
@@ -64,10 +65,12 @@ class DateOutcome:
         if self.status == "failed":
             return f"{d} failed: {self.problem}"
         if self.status == "not_published":
-            why = f" ({self.note})" if self.note else "" if self.asked else " (known)"
+            why = f" ({self.note})" if self.note else ""
+            if not self.note and not self.asked:
+                why = " (known; --recheck asks again)"
             return f"{d} not published{why}"
         if self.status in ("new", "replaced"):
-            what = "new"
+            what = "downloaded" if self.fetch_only else "new"
             if self.status == "replaced":
                 what = "corrected edition, replaced the stored report"
             events = f", {self.events} events" if self.events else ""
@@ -249,7 +252,7 @@ class _Run:
             return DateOutcome(day, "not_published", note=got.note)
         if self.store is None:
             status: Status = "new" if got.status == "downloaded" else "unchanged"
-            return DateOutcome(day, status, url=page.url, saved=saved)
+            return DateOutcome(day, status, url=page.url, saved=saved, fetch_only=True)
         return self._ingest(day, page.report_text(), page.url, saved)
 
     def _ingest(self, day: dt.date, text: str, url: str | None, saved: str) -> DateOutcome:
