@@ -7,7 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from publisher import new_page, page, places_of, publisher
+from helpers import Dashboard, require_browser, test_server, write_store
+from playwright.sync_api import expect
+from publisher import new_page, places_of, publisher
+from publisher import page as _answer
 from streamlit.testing.v1 import AppTest
 
 from geo.fetch.sources.isw import new_path
@@ -46,7 +49,7 @@ def test_update_now_fetches_the_new_report_and_shows_it(env, monkeypatch) -> Non
     today = dt.date.today()
     day = today - dt.timedelta(days=2)
     with publisher() as site:
-        site.serve(new_path(day), page(new_page(day)))
+        site.serve(new_path(day), _answer(new_page(day)))
         monkeypatch.setenv("FRONTLINE_ALLOW_UPDATE", "1")
         monkeypatch.setenv("FRONTLINE_ISW_BASE_URL", site.url)
         at = AppTest.from_file(APP, default_timeout=120).run()
@@ -58,3 +61,28 @@ def test_update_now_fetches_the_new_report_and_shows_it(env, monkeypatch) -> Non
     assert any(m.value == f"## {day.isoformat()}" for m in at.markdown)  # the map shows it
     ev = FileStore(env).load()
     assert set(places_of(day)[0]) <= set(ev.loc[ev["date"].dt.date == day, "mention"])
+
+
+@pytest.mark.browser
+def test_update_now_in_the_browser(page, tmp_path: Path) -> None:
+    require_browser()
+    store = write_store(tmp_path / "events")
+    day = dt.date.today() - dt.timedelta(days=2)
+    with publisher() as site:
+        site.serve(new_path(day), _answer(new_page(day)))
+        env = {
+            "FRONTLINE_ALLOW_UPDATE": "1", "FRONTLINE_ISW_BASE_URL": site.url,
+            "FRONTLINE_CACHE": str(tmp_path / "cache"), "FRONTLINE_RAW_DIR": str(tmp_path / "raw"),
+            "FRONTLINE_FETCH_INTERVAL": "0",
+        }  # fmt: skip
+        with test_server(store, **env) as srv:
+            ui = Dashboard(page, srv.url)
+            ui.open()
+            expect(page.get_by_text(latest_line(NEWEST))).to_be_visible()
+            page.get_by_role("button", name="Update now").click()
+            expect(
+                page.get_by_text("isw: 1 new report, 7 dates not published, 0 failed")
+            ).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("(2 days ago)")).to_be_visible()
+            expect(page.get_by_role("heading", name=day.isoformat(), exact=True)).to_be_visible()
+            ui.assert_clean()
