@@ -24,7 +24,8 @@ from geo.places.gazetteer import Gazetteer, is_major
 
 GONE_CODES = frozenset({"PPLQ", "PPLH"})
 DUPLICATE_KM = 3.0  # same name closer than this: one place recorded twice
-_DUP_DLAT = 0.03  # degrees of latitude: more than 3 km apart whatever the longitude
+SECTION_DUPLICATE_KM = 10.0  # ... and a "section of a populated place" this close to the village
+_DUP_SECTION_DLAT = 0.1  # degrees of latitude: more than 10 km apart whatever the longitude
 _CODE_RANK = {"PPLC": 0, "PPLA": 0, "PPLA2": 0, "PPLA3": 0, "PPLA4": 0, "PPL": 1}
 ABROAD_TOWN_POPULATION = 10_000  # a foreign town that may take a name Ukraine has only as an alias
 COMMON_NAME_COUNT = 3  # a name this many settlements bear is a village name, not a city's alias
@@ -69,20 +70,26 @@ def _rank(p: Place) -> tuple:
     )
 
 
+def _duplicate_km(p: Place, q: Place) -> float:
+    if p.feature_code.startswith("PPLX") != q.feature_code.startswith("PPLX"):
+        return SECTION_DUPLICATE_KM
+    return DUPLICATE_KM
+
+
 def dedupe(places: Sequence[Place]) -> list[Place]:
     """Collapse records of one place (same name, < 3 km apart) to the best-ranked one.
 
     GeoNames holds some villages twice (and a village again as a section of a
-    populated place); counting them as two namesakes would make a clear case
+    populated place up to 10 km away); counting them as two namesakes would make a clear case
     look ambiguous. Places are bucketed by latitude band, so this is linear in
     the number of records.
     """
     kept: list[Place] = []
     bands: dict[int, list[Place]] = {}
     for p in sorted(places, key=_rank):
-        band = math.floor(p.lat / _DUP_DLAT)
+        band = math.floor(p.lat / _DUP_SECTION_DLAT)
         near = (q for b in (band - 1, band, band + 1) for q in bands.get(b, ()))
-        if all(km(p, q) >= DUPLICATE_KM for q in near):
+        if all(km(p, q) >= _duplicate_km(p, q) for q in near):
             kept.append(p)
             bands.setdefault(band, []).append(p)
     order = {p.place_id: i for i, p in enumerate(places)}

@@ -24,6 +24,7 @@ from geo.model import Mention, Place
 from geo.places.gazetteer import Gazetteer, is_major
 
 NEIGHBOUR_WINDOW = 40  # text neighbours looked at on each side of an occurrence
+NEIGHBOURS = 48  # ... of which the nearest this many count
 OCCURRENCE_SCAN = 8  # occurrences of one unit whose neighbours are looked at
 GROUP_ANCHORS = 128  # distinct places of a section or a front that count as context
 LEVEL_WEIGHT = {"paragraph": 1.0, "section": 0.5, "front": 0.25}
@@ -208,6 +209,7 @@ def _link_neighbours(sequence: list[Unit]) -> None:
     para_pos: dict[tuple[int, int, int], list[int]] = {}
     for i, u in enumerate(sequence):
         para_pos.setdefault(_para_id(u), []).append(i)
+    near: dict[int, dict[int, tuple[Unit, int]]] = {}
     for positions in para_pos.values():
         seen: dict[int, int] = {}  # uid -> occurrences scanned
         for j, i in enumerate(positions):
@@ -216,13 +218,18 @@ def _link_neighbours(sequence: list[Unit]) -> None:
             if n >= OCCURRENCE_SCAN:
                 continue
             seen[u.uid] = n + 1
-            near = {v.uid: (v, d) for v, d in u.neighbours}
+            mine = near.setdefault(u.uid, {})
             lo, hi = max(0, j - NEIGHBOUR_WINDOW), min(len(positions), j + NEIGHBOUR_WINDOW + 1)
             for jj in range(lo, hi):
                 v = sequence[positions[jj]]
                 if v is u:
                     continue
                 d = abs(positions[jj] - i)
-                if v.uid not in near or near[v.uid][1] > d:
-                    near[v.uid] = (v, d)
-            u.neighbours = list(near.values())
+                got = mine.get(v.uid)
+                if got is None or got[1] > d:
+                    mine[v.uid] = (v, d)
+    for i in range(len(sequence)):
+        u = sequence[i]
+        if u.uid in near:
+            found = sorted(near.pop(u.uid).values(), key=lambda t: t[1])
+            u.neighbours = found[:NEIGHBOURS]

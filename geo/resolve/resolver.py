@@ -75,6 +75,7 @@ TOWN_NAMESAKE_KM = 50.0  # ... that is plausible when this close to the paragrap
 PROMINENT_POPULATION = 10_000  # a town a bare name means when its namesakes are far hamlets
 OUTSKIRTS_KM = 5.0  # a namesake this close to a town is its suburb, not a rival
 FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is suspect
+CAPITAL_REACH_KM = 400.0  # an oblast capital this close to the report's places is their reference
 FEATURE_FAR_KM = 50.0  # ... and a river's or reservoir's one point this far
 BEARING_KM = 40.0  # "northwest of Siversk": within this distance of Siversk
 BEARING_CONE = 60.0  # ... and within this many degrees of northwest
@@ -247,9 +248,12 @@ def _choose(
     (a report that says "Zaporizhia" in a section about Kherson villages still
     means the city; "Rivne" among Pokrovsk villages is the village).
     """
-    cands = _without_weak(cands, anchors, key, weak)
     if not anchors or len(cands) < 2:
         return None, ""
+    cands = _without_weak(cands, anchors, key, weak)
+    if len(cands) == 1:
+        # the only first-hand namesake where the report is
+        return (cands[0], "") if _near(cands[0], anchors, MAX_ANCHOR_KM) else (None, "")
     scored: list[tuple[float, float, Place]] = []
     for c in cands:
         dists = [(km(c, a), w) for a, w in anchors]
@@ -268,9 +272,18 @@ def _choose(
 
 
 def _village_over_city(d1: float, majors: list[Place], anchors: Anchors, local: bool) -> bool:
+    """A village close to the context beats a city of its name: in the paragraph,
+    unless the city is an oblast capital within reach of the report's places
+    (it is then their reference point); further out, only when every such city
+    lies far from them."""
     if d1 > CITY_NAMESAKE_KM:
         return False
-    return local or not any(_near(c, anchors, FAR_FROM_FRONT_KM) for c in majors)
+    capital_near = any(
+        c.feature_code in MAJOR_CODES and _near(c, anchors, CAPITAL_REACH_KM) for c in majors
+    )
+    if local:
+        return not capital_near
+    return not any(_near(c, anchors, FAR_FROM_FRONT_KM) for c in majors) and not capital_near
 
 
 def _tie_break(
@@ -395,22 +408,41 @@ def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
     return bool(ref) and min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
 
 
-def _settle_front_oblast_singles(ctx: Context) -> None:
-    """One candidate in the front's oblasts, if it fits the front; the paragraph
-    outranks the oblast list (a front's places spill over its oblasts)."""
+def _strong(u: Unit, places: list[Place]) -> list[Place]:
+    return [p for p in places if p.place_id not in u.weak]
+
+
+def _settle_singles(ctx: Context) -> None:
+    """One first-hand candidate (``unique``), or one in the front's oblasts that fits
+    the front (``front-oblast``); the paragraph outranks both (a front's places
+    spill over its oblasts; "Hruzke" among Dobropillya's villages is the one
+    GeoNames spells Gruzskoye, not the Hruzke it spells so 140 km away)."""
     for u in ctx.units:
-        if not (u.place is None and len(u.cands) > 1 and len(u.prior) == 1 and u.fi >= 0):
+        if u.place is not None or len(u.cands) < 2:
+            continue
+        strong, prior = _strong(u, u.cands), _strong(u, u.prior)
+        if len(strong) == 1:
+            single, method = strong[0], "unique"
+        elif len(prior) == 1 and u.fi >= 0:
+            single, method = prior[0], "front-oblast"
+        else:
             continue
         para = ctx.anchors(u, ("paragraph",))
         local, _ = _choose(u.cands, para, u.key, True, u.weak)
         if local is not None and _town_conflict(local, u.cands, para):
             continue
-        if local is not None and local is not u.prior[0]:
+        if local is not None and local is not single:
             ctx.settle(u, local, "context-paragraph")
-        elif local is None and _outranked_by_city(u.prior[0], u.cands, u.key):
+        elif local is None and _outranked_by_city(single, u.cands, u.key):
             continue  # "Mykolaiv" on the Zaporizhia front is still the city (step 5)
-        elif _front_anchor_ok(ctx, u.prior[0], u):
-            ctx.settle(u, u.prior[0], "front-oblast")
+        elif _fits_front(ctx, single, u, method):
+            ctx.settle(u, single, method)
+
+
+def _fits_front(ctx: Context, p: Place, u: Unit, method: str) -> bool:
+    if method == "unique" and (p.oblast in front_oblasts(u.cfront) or is_major(p)):
+        return True
+    return _front_anchor_ok(ctx, p, u)
 
 
 def _outranked_by_city(p: Place, cands: list[Place], key: str) -> bool:
@@ -523,11 +555,13 @@ def _mutual_choice(ctx: Context, u: Unit) -> Place | None:
         return None
     anchors = ctx.anchors(u, ("paragraph",))
     scored = []
-    for c in _pool(u):
+    for c in _strong(u, _pool(u)) or _pool(u):
         near = [(min(km(c, q) for q in _peer_pool(o)), 1.0) for o in peers]
         near += [(km(c, a), w) for a, w in anchors]
         s = sum(w * math.exp(-d / SIGMA_KM) for d, w in near)
         scored.append((s, min(d for d, _ in near), c))
+    if len(scored) < 2:
+        return None
     scored.sort(key=lambda t: (-t[0], t[1]))
     (s1, d1, best), (s2, _, _) = scored[0], scored[1]
     if (
@@ -727,7 +761,7 @@ def _drop_far_features(ctx: Context) -> None:
 def _resolve_units(ctx: Context) -> None:
     _settle_unique(ctx)
     _drop_far_uniques(ctx)
-    _settle_front_oblast_singles(ctx)
+    _settle_singles(ctx)
     for _ in range(4):
         changed = _settle_bearings(ctx) + _context_rounds(ctx, defer=True) + _mutual(ctx)
         if not changed:
@@ -776,8 +810,10 @@ def _method(u: Unit) -> str:
     return "not-in-oblast" if not u.cands else "ambiguous"
 
 
-def _resolved(e: _Entry, u: Unit) -> ResolvedMention:
+def _resolved(e: _Entry, u: Unit, shown: dict[int, list[Place]]) -> ResolvedMention:
     p = u.place
+    if u.uid not in shown:  # one list per unit: a name repeated 100,000 times is not copied
+        shown[u.uid] = [] if p else list(u.cands or u.all_cands)
     front: str | None = e.front
     zf = zone_front(p) if p is not None else None
     if p is not None and _off_front(p, e):
@@ -787,7 +823,7 @@ def _resolved(e: _Entry, u: Unit) -> ResolvedMention:
         front=front,
         section=e.section,
         resolution=Resolution(
-            place=p, method=_method(u), candidates=[] if p else list(u.cands or u.all_cands)
+            place=p, method=_method(u), candidates=shown[u.uid]
         ),
         zone_front=zf,
     )
@@ -807,7 +843,8 @@ def resolve_report(
     _resolve_units(ctx)
     if online is not None:
         _resolve_online(ctx, online)
-    return [_resolved(e, u) for e, u in pairs]
+    shown: dict[int, list[Place]] = {}
+    return [_resolved(e, u, shown) for e, u in pairs]
 
 
 # --- one name, as a user asks it -------------------------------------------------------
