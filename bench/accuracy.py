@@ -219,6 +219,7 @@ class Flag:
     place: Place
     area_km: float
     line_km: float | None
+    kind: str = "other"
 
     @property
     def worst(self) -> float:
@@ -229,7 +230,7 @@ class Flag:
         line = f", {self.line_km:.0f} km from the occupied area" if self.line_km else ""
         return (
             f"{self.report}: {self.mention!r} -> {p.place_id} {p.name} ({p.oblast}, {p.country}) "
-            f"front {self.front}: {self.area_km:.0f} km from the front's area{line}"
+            f"front {self.front}, {self.kind}: {self.area_km:.0f} km from the front's area{line}"
         )
 
 
@@ -242,9 +243,13 @@ class FrontAreas:
         self._pts: dict[str, np.ndarray] = {}
         self._memo: dict[tuple[str, str], float] = {}
 
+    # the occupied rear the southern fronts' reports name (airfields, depots in Crimea)
+    REAR = {"Zaporizhia": frozenset({"Crimea", "Sevastopol"}), "Kherson": frozenset({"Sevastopol"})}
+
     def _inside(self, front: str, p: Place) -> bool:
         f = FRONTS[front]
-        return p.oblast in f.oblasts | f.zone_oblasts or p.raion in f.zone_raions
+        rear = self.REAR.get(front, frozenset())
+        return p.oblast in f.oblasts | f.zone_oblasts | rear or p.raion in f.zone_raions
 
     def km(self, front: str, p: Place) -> float:
         if front not in FRONTS:
@@ -349,7 +354,7 @@ def check_reports(files: list[Path], gaz: Gazetteer) -> tuple[int, list[Flag]]:
             area = areas.km(canonical_front(front), p)
             line = occupied.km(report.date, p) if in_range and p.country == "UA" else None
             if area > FAR_KM or (line is not None and line > FAR_KM):
-                flags.append(Flag(f.name, r.mention.text, front, p, area, line))
+                flags.append(Flag(f.name, r.mention.text, front, p, area, line, r.mention.kind))
     return events, flags
 
 

@@ -78,7 +78,7 @@ FAR_FROM_FRONT_KM = 100.0  # a one-candidate name this far from the front is sus
 CAPITAL_REACH_KM = 400.0  # an oblast capital this close to the report's places is their reference
 FEATURE_FAR_KM = 50.0  # ... and a river's or reservoir's one point this far
 BEARING_KM = 40.0  # "northwest of Siversk": within this distance of Siversk
-BEARING_CONE = 60.0  # ... and within this many degrees of northwest
+BEARING_CONE = 45.0  # ... and within this many degrees of northwest
 MUTUAL_MAX_POOL = 8  # a name with more namesakes than this has one near everything
 MUTUAL_KM = 30.0
 ALL_LEVELS = ("paragraph", "section", "front")
@@ -404,6 +404,8 @@ def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
     villages is Vovchansk spelled the Russian way, not a town in the Urals."""
     if is_home(p) or is_major(p) or u.abroad_context:
         return True
+    if is_main_name(p, u.key) and any(m.kind == "strike" for m in u.mentions):
+        return True  # "struck Millerovo air base": a strike reaches across the border
     ref = ctx.front_settlements(u) + [a for a, _ in ctx.anchors(u, ALL_LEVELS)]
     return bool(ref) and min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
 
