@@ -23,7 +23,8 @@ the same run: the most populous GeoNames namesake.
 
 The self-check parses and resolves every development report and lists events
 (less towns of 10,000+ named by their own name, which reports use as reference
-points and strike targets, and rivers) whose place lies more than 50 km from its front's area (the settlements of the
+points and strike targets, and rivers) whose place lies more than 50 km from
+its front's area (the settlements of the
 front's oblasts and zone) or, for dates the occupied-area polygons cover, from
 that day's occupied-area boundary (places in Ukraine). Events over 100 km are
 what must not happen; ``tests/test_plausibility.py`` keeps that at zero.
@@ -39,6 +40,7 @@ import tarfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -244,7 +246,10 @@ class FrontAreas:
         self._memo: dict[tuple[str, str], float] = {}
 
     # the occupied rear the southern fronts' reports name (airfields, depots in Crimea)
-    REAR = {"Zaporizhia": frozenset({"Crimea", "Sevastopol"}), "Kherson": frozenset({"Sevastopol"})}
+    REAR: ClassVar[dict[str, frozenset[str]]] = {
+        "Zaporizhia": frozenset({"Crimea", "Sevastopol"}),
+        "Kherson": frozenset({"Sevastopol"}),
+    }
 
     def _inside(self, front: str, p: Place) -> bool:
         f = FRONTS[front]
