@@ -39,3 +39,8 @@ class ReportExists(StoreError):
 
 class OverlayError(FrontlineError):
     """An occupied-area overlay file is unreadable or holds no polygons."""
+
+
+class DatabaseError(StoreError):
+    """The PostGIS store's database is unreachable, refuses us, or its schema does not fit
+    this Frontline (not initialised, older: ``frontline db upgrade``, or newer)."""

@@ -180,6 +180,14 @@ def frame_of(collections: Sequence[Collection]) -> gpd.GeoDataFrame:
         return _frame(props, lon, lat)
 
 
+def frame_of_table(props: pa.Table, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+    """The events frame from columns a backend read as one table (PostGIS does), sorted,
+    de-duplicated and typed exactly like :func:`frame_of`; ``props`` has the
+    :data:`COLUMNS` as strings (more columns are ignored)."""
+    with gc_paused():
+        return _frame(props.select(list(COLUMNS)).cast(PROPS_SCHEMA), lon, lat)
+
+
 def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     """The distinct values (``None`` for null, if any) and each row's index into them."""
     uniques = pc.unique(values)
