@@ -15,11 +15,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.errors import StoreError
 from geo.settings import settings
 from geo.store.base import Store
 from geo.store.files import FileStore
+
+if TYPE_CHECKING:
+    from geo.store.postgis import PostGISStore
 
 
 def open_store(events_dir: Path | str | None = None) -> Store:
@@ -37,7 +41,7 @@ def open_store(events_dir: Path | str | None = None) -> Store:
     return FileStore(settings.events_dir)
 
 
-def open_database(url: str, schema: str | None = None) -> Store:
+def open_database(url: str, schema: str | None = None) -> PostGISStore:
     """The PostGIS store at ``url``; a one-line error when its driver is not installed."""
     try:
         from geo.store.postgis import PostGISStore

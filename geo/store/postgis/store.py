@@ -26,6 +26,7 @@ from typing import Any
 
 import geopandas as gpd
 import orjson
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import psycopg
@@ -36,7 +37,7 @@ from geo.schema import EVENT_PROPERTIES
 from geo.settings import settings
 from geo.store.base import Store, WriteOutcome
 from geo.store.frame import COLUMNS, empty_frame, frame_of_table, parse_collection
-from geo.store.postgis import migrate
+from geo.store.postgis import aggregates, migrate
 from geo.store.postgis.connection import checked_out, connect, drop_pool, pool, redact
 from geo.store.query import ViewQuery
 from geo.store.records import ReportRecord
@@ -331,12 +332,38 @@ class PostGISStore(Store):
             with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as cp:  # type: ignore[arg-type]
                 return b"".join(bytes(b) for b in cp)
 
-    def load(self, q: ViewQuery | None = None) -> gpd.GeoDataFrame:
-        cond, params = where_clause(q)
+    def _load(self, cond: str, params: list[Any]) -> gpd.GeoDataFrame:
         query = f"SELECT {_select_list()} FROM events e WHERE {cond} ORDER BY e.date, e.id"
         gdf = frame_from_csv(self._copy_out(query, params))
         gdf.attrs = {"skipped": []}  # every report was checked when it was written
         return gdf
+
+    def load(self, q: ViewQuery | None = None) -> gpd.GeoDataFrame:
+        return self._load(*where_clause(q))
+
+    # --- aggregates, by the database (see aggregates.py) ---------------------------------
+    def skipped(self) -> list[tuple[str, str]]:
+        return []
+
+    def fronts(self) -> list[str]:
+        with self._conn() as conn:
+            return aggregates.fronts(conn, *where_clause(None))
+
+    def places(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        with self._conn() as conn:
+            return aggregates.places(conn, *where_clause(q))
+
+    def place_events(self, place_id: str) -> gpd.GeoDataFrame:
+        cond, params = where_clause(None)
+        return self._load(f"{cond} AND e.place_id = %s", [*params, place_id])
+
+    def front_counts(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        with self._conn() as conn:
+            return aggregates.front_counts(conn, *where_clause(q))
+
+    def initiatives(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        with self._conn() as conn:
+            return aggregates.initiatives(conn, *where_clause(q))
 
     def reports(self) -> list[dict]:
         with self._conn() as conn:
