@@ -140,5 +140,5 @@ class Store(ABC):
         ev = self.load(q)
         ev = ev[(ev["front"].notna() & ev["initiative"].notna()).to_numpy()]
         out = pd.DataFrame({c: ev[c].astype(object).to_numpy() for c in cols})
-        out["date"] = pd.to_datetime(out["date"])
+        out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
         return out.drop_duplicates(cols).reset_index(drop=True)
