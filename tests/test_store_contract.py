@@ -17,6 +17,7 @@ from helpers import DATES, REPORTS, _features, day, events_frame, fill, report_r
 
 from geo.errors import ReportExists, StoreError
 from geo.model import NO_FRONT
+from geo.schema import EVENT_PROPERTIES, OPTIONAL_PROPERTIES
 from geo.store.query import ViewQuery, filter_events
 from geo.view.places import aggregate_places
 from geo.view.trend import daily_front_counts
@@ -49,9 +50,7 @@ def test_empty_store(backend):
 def test_load_returns_every_event_sorted_with_the_frame_columns(backend_store):
     gdf = backend_store.load()
     assert _ids(gdf) == ALL_IDS
-    assert list(gdf.columns[:-1]) == list(events_frame().columns.drop("geometry"))[:15] + [
-        "snippet", "method", "report_id",
-    ]  # fmt: skip
+    assert list(gdf.columns) == [*EVENT_PROPERTIES, *OPTIONAL_PROPERTIES, "geometry"]
     keys = list(zip(gdf["date"], gdf["id"], strict=True))
     assert keys == sorted(keys)
     assert str(gdf["date"].dtype) == "datetime64[ns]"
@@ -183,7 +182,10 @@ def test_an_id_stored_twice_counts_once(backend_store):
 
 def test_aggregates_match_the_tables_built_from_load(backend_store):
     everything = backend_store.load()
-    for q in (None, ViewQuery.of(day("2024-05-20"), day("2024-05-22"), fronts=["Kharkiv", NO_FRONT])):
+    for q in (
+        None,
+        ViewQuery.of(day("2024-05-20"), day("2024-05-22"), fronts=["Kharkiv", NO_FRONT]),
+    ):
         sub = everything if q is None else filter_events(everything, q)
         pd.testing.assert_frame_equal(backend_store.places(q), aggregate_places(sub))
         pd.testing.assert_frame_equal(backend_store.front_counts(q), daily_front_counts(sub))

@@ -117,7 +117,9 @@ def test_db_commands_need_a_database(monkeypatch, capsys, tmp_path):
 
 def test_ingest_and_export_work_on_the_database(cli_db, tmp_path, capsys):
     """The everyday commands follow FRONTLINE_DATABASE_URL: ingest writes there."""
-    shutil.copy(Path(__file__).parent / "fixtures" / "events_dayseries_2024-05-24.txt", tmp_path / "r.txt")
+    shutil.copy(
+        Path(__file__).parent / "fixtures" / "events_dayseries_2024-05-24.txt", tmp_path / "r.txt"
+    )
     assert main(["ingest", str(tmp_path / "r.txt")]) == 0
     out = capsys.readouterr().out
     assert "(schema t_" in out  # the line names where it went

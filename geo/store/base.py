@@ -111,7 +111,7 @@ class Store(ABC):
         """The fronts that have events, sorted; :data:`NO_FRONT` last when some have none."""
         front = self.load()["front"]
         names = sorted(set(front.dropna().astype(str)))
-        return names + [NO_FRONT] if bool(front.isna().any()) else names
+        return [*names, NO_FRONT] if bool(front.isna().any()) else names
 
     def places(self, q: ViewQuery | None = None) -> pd.DataFrame:
         """One row per place of the events matching ``q``: the table of

@@ -86,7 +86,9 @@ def file_records(folder: Path) -> Iterator[tuple[str, ReportRecord | str]]:
         except ValueError as exc:
             yield str(path), str(exc)
             continue
-        fmt = report.get("format") or (feats[0]["properties"].get("report_format") if feats else None)
+        fmt = report.get("format") or (
+            feats[0]["properties"].get("report_format") if feats else None
+        )
         stem = path.name[: -len(SUFFIX)]
         yield str(path), ReportRecord(stem, date, str(fmt or "unknown"), meta, feats)
 

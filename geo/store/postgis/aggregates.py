@@ -75,7 +75,7 @@ ORDER BY p.count DESC, p.place COLLATE "C", p.first_k
 def places(conn: psycopg.Connection, cond: str, params: list[Any]) -> pd.DataFrame:
     """:func:`geo.view.places.aggregate_places` of the selected events, by the database."""
     sql = _PLACES_SQL.replace("{cond}", _named(cond))
-    rows = conn.execute(sql, {"no_front": NO_FRONT, **_params(params)}).fetchall()  # type: ignore[arg-type]
+    rows = conn.execute(sql, {"no_front": NO_FRONT, **_params(params)}).fetchall()
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLACE_COLUMNS})
     (pid, place, lat, lon, count, first, last, front, fronts, rank, statuses, kinds) = zip(
@@ -136,7 +136,7 @@ def fronts(conn: psycopg.Connection, cond: str, params: list[Any]) -> list[str]:
     """The fronts with events, sorted, :data:`NO_FRONT` last when some have none."""
     rows = conn.execute(f"SELECT DISTINCT e.front FROM events e WHERE {cond}", params).fetchall()
     names = sorted(r[0] for r in rows if r[0] is not None)
-    return names + [NO_FRONT] if any(r[0] is None for r in rows) else names
+    return [*names, NO_FRONT] if any(r[0] is None for r in rows) else names
 
 
 def _named(cond: str) -> str:

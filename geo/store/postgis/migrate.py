@@ -116,7 +116,9 @@ def upgrade(
                     ).format(ident)
                 )
         except psycopg.Error as exc:
-            raise DatabaseError(f"{where}: cannot create schema {schema!r}: {one_line(exc)}") from None
+            raise DatabaseError(
+                f"{where}: cannot create schema {schema!r}: {one_line(exc)}"
+            ) from None
         have = current(conn, schema) or 0
         if have > latest():
             check(conn, schema, where)  # raises: newer than this code
@@ -127,8 +129,9 @@ def upgrade(
                     with conn.transaction():
                         conn.execute(m.sql.encode("utf-8"))  # several statements, no parameters
                         conn.execute(
-                            sql.SQL("INSERT INTO {}.schema_version (version, name) VALUES (%s, %s)")
-                            .format(ident),
+                            sql.SQL(
+                                "INSERT INTO {}.schema_version (version, name) VALUES (%s, %s)"
+                            ).format(ident),
                             (m.version, m.name),
                         )
                 except psycopg.Error as exc:

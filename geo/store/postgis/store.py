@@ -27,9 +27,9 @@ from typing import Any
 import geopandas as gpd
 import orjson
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import psycopg
 
 from geo.errors import DatabaseError, ReportExists, StoreError
 from geo.model import NO_FRONT
@@ -61,7 +61,8 @@ _checked: set[tuple[str, str]] = set()
 def where_clause(q: ViewQuery | None) -> tuple[str, list[Any]]:
     """SQL conditions on ``events e`` selecting what ``q`` selects (see
     :func:`geo.store.query.filter_events`), always including :data:`VISIBLE`."""
-    conds, params = [VISIBLE], []
+    conds: list[str] = [VISIBLE]
+    params: list[Any] = []
     if q is not None:
         if q.date_from is not None:
             conds.append("e.date >= %s")
@@ -172,9 +173,7 @@ _REPORT_INSERT = (
     " counts, unresolved_names, meta, n_events) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s,"
     " %s, %s, %s)"
 )
-_EVENT_COPY = (
-    f"COPY events (report_ref, seq, {', '.join(COLUMNS)}, extra, geom) FROM STDIN"
-)
+_EVENT_COPY = f"COPY events (report_ref, seq, {', '.join(COLUMNS)}, extra, geom) FROM STDIN"
 
 
 def feature_of(row: tuple) -> dict:
@@ -210,9 +209,7 @@ def meta_of(meta: dict, fronts: object, unresolved: object, counts: object) -> d
 class PostGISStore(Store):
     """Events in a PostgreSQL/PostGIS database (see the module docstring)."""
 
-    def __init__(
-        self, url: str, schema: str | None = None, read_only: bool = False
-    ) -> None:
+    def __init__(self, url: str, schema: str | None = None, read_only: bool = False) -> None:
         self.url = url
         self.schema = settings.database_schema if schema is None else schema
         self.read_only = read_only
@@ -234,9 +231,7 @@ class PostGISStore(Store):
             with contextlib.closing(self._direct()) as conn:
                 migrate.check(conn, self.schema, self.location)
             _checked.add(key)
-        return pool(
-            self.url, self.schema, settings.database_pool_size, settings.database_timeout_s
-        )
+        return pool(self.url, self.schema, settings.database_pool_size, settings.database_timeout_s)
 
     def _direct(self, autocommit: bool = False) -> psycopg.Connection:
         return connect(self.url, self.schema, settings.database_timeout_s, autocommit=autocommit)
@@ -324,13 +319,16 @@ class PostGISStore(Store):
 
     def exists(self, report_id: str) -> bool:
         with self._conn() as conn:
-            return conn.execute("SELECT 1 FROM reports WHERE id = %s", (report_id,)).fetchone() is not None
+            return (
+                conn.execute("SELECT 1 FROM reports WHERE id = %s", (report_id,)).fetchone()
+                is not None
+            )
 
     # --- reading ------------------------------------------------------------------------
     def _copy_out(self, query: str, params: list[Any]) -> bytes:
-        with self._conn() as conn, conn.cursor() as cur:
-            with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as cp:  # type: ignore[arg-type]
-                return b"".join(bytes(b) for b in cp)
+        copy = f"COPY ({query}) TO STDOUT (FORMAT csv)"
+        with self._conn() as conn, conn.cursor() as cur, cur.copy(copy, params) as cp:
+            return b"".join(bytes(b) for b in cp)
 
     def _load(self, cond: str, params: list[Any]) -> gpd.GeoDataFrame:
         query = f"SELECT {_select_list()} FROM events e WHERE {cond} ORDER BY e.date, e.id"
@@ -429,10 +427,11 @@ class PostGISStore(Store):
                     if pending is not None and pending[0] == rid:
                         feats = [feature_of(r[1:]) for r in pending[1]]
                         pending = next(groups, None)
-                    yield ReportRecord(rid, date, fmt, meta_of(meta, fronts, unresolved, counts), feats)
+                    yield ReportRecord(
+                        rid, date, fmt, meta_of(meta, fronts, unresolved, counts), feats
+                    )
 
 
 def _one(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
-
