@@ -25,50 +25,59 @@ _RANK = (
     + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUSES))
     + f" ELSE {len(STATUSES)} END"
 )
-# Columns as aggregate_places reads them: nulls as pandas writes them with astype(str).
+# Columns as aggregate_places reads them (nulls as pandas writes them with astype(str)).
+# One pass over the events groups them by everything the table needs per place; the
+# rest works on those few thousand groups.
 _PLACES_SQL = f"""
-WITH ev AS (
+WITH g AS (
     SELECT coalesce(e.place_id, 'nan') AS place_id, coalesce(e.place, 'nan') AS place,
-           ST_Y(e.geom) AS lat, ST_X(e.geom) AS lon, e.date,
+           ST_Y(e.geom) AS lat, ST_X(e.geom) AS lon,
            coalesce(e.front, %(no_front)s) AS front,
            coalesce(e.status, 'nan') AS status, coalesce(e.kind, 'nan') AS kind,
-           {_RANK} AS rank, {_KEY} AS k
+           count(*) AS n, min(e.date) AS first, max(e.date) AS last,
+           min({_KEY}) AS first_k, max({_KEY}) AS last_k
     FROM events e WHERE {{cond}}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
 per_place AS (
-    SELECT place_id,
-           (array_agg(place ORDER BY k DESC))[1] AS place,
-           (array_agg(lat ORDER BY k))[1] AS lat,
-           (array_agg(lon ORDER BY k))[1] AS lon,
-           count(*) AS count, min(date) AS first, max(date) AS last,
-           min(rank) AS rank, min(k) AS first_k
-    FROM ev GROUP BY place_id
+    SELECT place_id, sum(n)::bigint AS count, min(first) AS first, max(last) AS last,
+           min({_RANK.replace("e.status", "status")}) AS rank, min(first_k) AS first_k
+    FROM g GROUP BY place_id
+),
+named AS (  -- the name of the latest mention, the point of the first (as pandas' last/first)
+    SELECT DISTINCT ON (place_id) place_id, place FROM g ORDER BY place_id, last_k DESC
+),
+located AS (
+    SELECT DISTINCT ON (place_id) place_id, lat, lon FROM g ORDER BY place_id, first_k
 ),
 per_front AS (
-    SELECT place_id, front, count(*) AS n, max(date) AS latest, min(k) AS first_k
-    FROM ev GROUP BY place_id, front
+    SELECT place_id, front, sum(n) AS n, max(last) AS latest, min(first_k) AS first_k
+    FROM g GROUP BY place_id, front
 ),
-top_front AS (
+top_front AS (  -- most mentions; ties: the latest, then the first seen
     SELECT DISTINCT ON (place_id) place_id, front
     FROM per_front ORDER BY place_id, n DESC, latest DESC, first_k
 ),
 fr AS (
     SELECT place_id, string_agg(front, ', ' ORDER BY front COLLATE "C") AS fronts
-    FROM (SELECT DISTINCT place_id, front FROM ev) a GROUP BY place_id
+    FROM per_front GROUP BY place_id
 ),
 st AS (
     SELECT place_id, string_agg(status, ', ' ORDER BY rank, status COLLATE "C") AS statuses
-    FROM (SELECT DISTINCT place_id, status, rank FROM ev) b GROUP BY place_id
+    FROM (SELECT DISTINCT place_id, status, {_RANK.replace("e.status", "status")} AS rank
+          FROM g) b
+    GROUP BY place_id
 ),
 kd AS (
     SELECT place_id, string_agg(kind, ', ' ORDER BY kind COLLATE "C") AS kinds
-    FROM (SELECT DISTINCT place_id, kind FROM ev) c GROUP BY place_id
+    FROM (SELECT DISTINCT place_id, kind FROM g) c GROUP BY place_id
 )
-SELECT p.place_id, p.place, p.lat, p.lon, p.count, p.first, p.last, t.front, fr.fronts,
+SELECT p.place_id, nm.place, lc.lat, lc.lon, p.count, p.first, p.last, t.front, fr.fronts,
        p.rank, st.statuses, kd.kinds
-FROM per_place p JOIN top_front t USING (place_id) JOIN fr USING (place_id)
+FROM per_place p JOIN named nm USING (place_id) JOIN located lc USING (place_id)
+     JOIN top_front t USING (place_id) JOIN fr USING (place_id)
      JOIN st USING (place_id) JOIN kd USING (place_id)
-ORDER BY p.count DESC, p.place COLLATE "C", p.first_k
+ORDER BY p.count DESC, nm.place COLLATE "C", p.first_k
 """
 
 

@@ -49,10 +49,16 @@ _OPTIONAL_ORDER: tuple[str, ...] = ("method", "report_id", "snippet")
 # The meta members kept in their own columns; anything else stays in ``meta``.
 _META_COLUMNS: tuple[str, ...] = ("fronts", "unresolved", "counts")
 
-# An event is shown unless another copy of its id comes first (the file store's rule).
+# An event is shown unless another copy of its id comes first (the file store's rule); the
+# check runs only in a store that ever held a duplicate id (see store_flags in 0001_*.sql).
 VISIBLE = (
-    "NOT EXISTS (SELECT 1 FROM events o WHERE o.id = e.id"
-    " AND (o.date, o.report_ref, o.seq) < (e.date, e.report_ref, e.seq))"
+    "(NOT EXISTS (SELECT 1 FROM store_flags WHERE name = 'duplicate_ids')"
+    " OR NOT EXISTS (SELECT 1 FROM events o WHERE o.id = e.id"
+    " AND (o.date, o.report_ref, o.seq) < (e.date, e.report_ref, e.seq)))"
+)
+_FLAG_DUPLICATES = (
+    "INSERT INTO store_flags (name) SELECT 'duplicate_ids' WHERE %s OR EXISTS ("
+    "SELECT 1 FROM events o WHERE o.id = ANY(%s) AND o.report_ref <> %s) ON CONFLICT DO NOTHING"
 )
 
 _checked: set[tuple[str, str]] = set()
@@ -297,13 +303,21 @@ class PostGISStore(Store):
             with conn.cursor() as cur, cur.copy(_EVENT_COPY) as cp:
                 for row in rows:
                     cp.write_row(row)
+            ids = [row[2] for row in rows]
+            conn.execute(_FLAG_DUPLICATES, (len(set(ids)) < len(ids), ids, rid))
+            conn.execute("INSERT INTO changes (report_id, action) VALUES (%s, %s)", (rid, outcome))
         return outcome
 
     def remove(self, report_id: str) -> bool:
         self._writable()
         with self._conn() as conn:
             cur = conn.execute("DELETE FROM reports WHERE id = %s", (report_id,))
-            return cur.rowcount > 0
+            if cur.rowcount == 0:
+                return False
+            conn.execute(
+                "INSERT INTO changes (report_id, action) VALUES (%s, 'removed')", (report_id,)
+            )
+            return True
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -392,11 +406,17 @@ class PostGISStore(Store):
         }  # fmt: skip
 
     def stamp(self) -> str:
+        """How many changes and the last: a commit of any write or removal changes both
+        the count and (but for out-of-order commits) the last; the table's oid tells a
+        rebuilt store from the old one."""
         with self._conn() as conn:
             row = conn.execute(
-                "SELECT md5(string_agg(id || ':' || version, ',' ORDER BY id)) FROM reports"
+                "SELECT count(*), max(n), 'changes'::regclass::oid,"
+                " EXISTS (SELECT 1 FROM reports) FROM changes"
             ).fetchone()
-        return str(row[0]) if row and row[0] else ""
+        if not row or not row[3]:
+            return ""  # no reports, as the file store says of an empty folder
+        return f"{row[2]}-{row[0]}-{row[1]}"
 
     def dates(self) -> list[dt.date]:
         with self._conn() as conn:

@@ -1,8 +1,19 @@
 -- Frontline's PostGIS store, version 1: reports and their events.
 -- Runs with search_path set to the store's schema (then public, where PostGIS is).
 
--- Every write of a report takes the next number: the store's stamp is built from them.
-CREATE SEQUENCE report_versions;
+-- Every write and removal of a report, in order. The store's stamp (what the app's
+-- caches are keyed on) is how many there are and the last one: any commit changes it.
+CREATE TABLE changes (
+    n         bigserial PRIMARY KEY,
+    report_id text NOT NULL,
+    action    text NOT NULL,      -- added, refreshed, replaced, removed
+    at        timestamptz NOT NULL DEFAULT now()
+);
+
+-- 'duplicate_ids' is set once an event id is stored twice (two reports, or twice in one):
+-- reads then show each id once, the earliest copy, as the file store does. Unset, they
+-- skip that check, which would otherwise cost a probe per event.
+CREATE TABLE store_flags (name text PRIMARY KEY);
 
 -- One row per stored report: its facts. The json columns keep what was written
 -- as written (key order included), so `frontline db export` gives the files back.
@@ -19,7 +30,6 @@ CREATE TABLE reports (
     counts           json,
     meta             json NOT NULL,   -- the rest of the report's facts ("report" and any other)
     n_events         integer NOT NULL,
-    version          bigint NOT NULL DEFAULT nextval('report_versions'),
     ingested_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX reports_date ON reports (date, id);
