@@ -206,6 +206,13 @@ def _cmd_ingest(a: argparse.Namespace) -> int:
 
 def _cmd_rebuild(a: argparse.Namespace) -> int:
     from geo.ingest import rebuild
+    from geo.settings import settings
+
+    if a.events_dir is None and settings.database_url is not None:
+        raise FrontlineError(
+            "rebuild regenerates a file store: rebuild into a folder (--events-dir DIR), "
+            "then `frontline db import --replace DIR` (FRONTLINE_DATABASE_URL is set)"
+        )
 
     results = rebuild(
         a.reports_dir, _store_dir(a), keep_text=a.keep_text,
