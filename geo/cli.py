@@ -205,19 +205,14 @@ def _cmd_ingest(a: argparse.Namespace) -> int:
 
 
 def _cmd_rebuild(a: argparse.Namespace) -> int:
-    from geo.ingest import rebuild
+    from geo.ingest import rebuild, rebuild_database
     from geo.settings import settings
 
+    show = lambda r: print(r.summary_line(), flush=True)  # noqa: E731
     if a.events_dir is None and settings.database_url is not None:
-        raise FrontlineError(
-            "rebuild regenerates a file store: rebuild into a folder (--events-dir DIR), "
-            "then `frontline db import --replace DIR` (FRONTLINE_DATABASE_URL is set)"
-        )
-
-    results = rebuild(
-        a.reports_dir, _store_dir(a), keep_text=a.keep_text,
-        on_result=lambda r: print(r.summary_line(), flush=True),
-    )  # fmt: skip
+        results = rebuild_database(a.reports_dir, _store(a), keep_text=a.keep_text, on_result=show)
+    else:
+        results = rebuild(a.reports_dir, _store_dir(a), keep_text=a.keep_text, on_result=show)
     return 0 if all(r.ok for r in results) else 2
 
 
@@ -351,6 +346,7 @@ def _cmd_db_import(a: argparse.Namespace) -> int:
     from geo.store.transfer import copy_records, file_records
 
     db = _database(a)
+    db.bulk = True  # one transaction per report, without waiting for the disk at each
     done = copy_records(file_records(a.events_dir), db, replace=a.replace, on_problem=_problem)
     print(f"{a.events_dir} -> {db.location}: {done.summary()}")
     return 0 if done.ok else 2

@@ -30,6 +30,7 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from psycopg import sql
 
 from geo.errors import DatabaseError, ReportExists, StoreError
 from geo.model import NO_FRONT
@@ -52,10 +53,12 @@ _META_COLUMNS: tuple[str, ...] = ("fronts", "unresolved", "counts")
 # An event is shown unless another copy of its id comes first (the file store's rule); the
 # check runs only in a store that ever held a duplicate id (see store_flags in 0001_*.sql).
 VISIBLE = (
-    "(NOT EXISTS (SELECT 1 FROM store_flags WHERE name = 'duplicate_ids')"
-    " OR NOT EXISTS (SELECT 1 FROM events o WHERE o.id = e.id"
-    " AND (o.date, o.report_ref, o.seq) < (e.date, e.report_ref, e.seq)))"
+    "NOT EXISTS (SELECT 1 FROM events o WHERE o.id = e.id"
+    " AND (o.date, o.report_ref, o.seq) < (e.date, e.report_ref, e.seq))"
 )
+_HAS_DUPLICATES = "SELECT EXISTS (SELECT 1 FROM store_flags WHERE name = 'duplicate_ids')"
+# Aggregates group a whole store at most: let them hash in memory rather than sort on disk.
+_AGGREGATE_MEMORY = "SET LOCAL work_mem = '64MB'"
 _FLAG_DUPLICATES = (
     "INSERT INTO store_flags (name) SELECT 'duplicate_ids' WHERE %s OR EXISTS ("
     "SELECT 1 FROM events o WHERE o.id = ANY(%s) AND o.report_ref <> %s) ON CONFLICT DO NOTHING"
@@ -64,10 +67,10 @@ _FLAG_DUPLICATES = (
 _checked: set[tuple[str, str]] = set()
 
 
-def where_clause(q: ViewQuery | None) -> tuple[str, list[Any]]:
+def where_clause(q: ViewQuery | None, dedup: bool = True) -> tuple[str, list[Any]]:
     """SQL conditions on ``events e`` selecting what ``q`` selects (see
-    :func:`geo.store.query.filter_events`), always including :data:`VISIBLE`."""
-    conds: list[str] = [VISIBLE]
+    :func:`geo.store.query.filter_events`), with :data:`VISIBLE` when ``dedup``."""
+    conds: list[str] = [VISIBLE if dedup else "TRUE"]
     params: list[Any] = []
     if q is not None:
         if q.date_from is not None:
@@ -215,10 +218,15 @@ def meta_of(meta: dict, fronts: object, unresolved: object, counts: object) -> d
 class PostGISStore(Store):
     """Events in a PostgreSQL/PostGIS database (see the module docstring)."""
 
-    def __init__(self, url: str, schema: str | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self, url: str, schema: str | None = None, read_only: bool = False, bulk: bool = False
+    ) -> None:
         self.url = url
         self.schema = settings.database_schema if schema is None else schema
         self.read_only = read_only
+        # bulk: commits do not wait for the disk (an import; re-run it after a server crash).
+        # A report is still written whole or not at all.
+        self.bulk = bulk
 
     def __repr__(self) -> str:
         return f"PostGISStore({self.location!r})"
@@ -264,6 +272,44 @@ class PostGISStore(Store):
         _checked.discard((self.url, self.schema))
         return applied
 
+    @contextlib.contextmanager
+    def replacing(self) -> Iterator[PostGISStore]:
+        """A new, empty store (a sibling schema) whose content replaces this one's in a
+        single transaction when the block ends without an error (``frontline rebuild``);
+        dropped otherwise. Readers see the old store or the new one, never a mix."""
+        self._writable()
+        self._pool()  # this store must be usable (and at this code's version) first
+        fresh = PostGISStore(self.url, f"{self.schema[:50]}_rebuild", bulk=self.bulk)
+        old = f"{self.schema[:50]}_replaced"
+        with contextlib.closing(self._direct(autocommit=True)) as conn:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh.schema))
+            )  # left by a rebuild that died
+        try:
+            fresh.upgrade()
+            yield fresh
+        except BaseException:
+            fresh.close()
+            with contextlib.closing(self._direct(autocommit=True)) as conn:
+                conn.execute(
+                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh.schema))
+                )
+            raise
+        fresh.close()
+        with contextlib.closing(self._direct()) as conn:
+            ident = sql.Identifier
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident(old)))
+            conn.execute(
+                sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(ident(self.schema), ident(old))
+            )
+            conn.execute(
+                sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                    ident(fresh.schema), ident(self.schema)
+                )
+            )
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(ident(old)))
+            conn.commit()
+
     def version(self) -> int | None:
         """The schema's version in the database (``None``: not initialised)."""
         with contextlib.closing(self._direct()) as conn:
@@ -280,6 +326,8 @@ class PostGISStore(Store):
         rows = event_rows(record)
         outcome: WriteOutcome = "added"
         with self._conn() as conn:
+            if self.bulk:
+                conn.execute("SET LOCAL synchronous_commit = off")
             conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                 (f"frontline:report:{self.schema}:{rid}",),
@@ -339,43 +387,55 @@ class PostGISStore(Store):
             )
 
     # --- reading ------------------------------------------------------------------------
-    def _copy_out(self, query: str, params: list[Any]) -> bytes:
-        copy = f"COPY ({query}) TO STDOUT (FORMAT csv)"
-        with self._conn() as conn, conn.cursor() as cur, cur.copy(copy, params) as cp:
-            return b"".join(bytes(b) for b in cp)
+    @contextlib.contextmanager
+    def _reading(
+        self, q: ViewQuery | None = None
+    ) -> Iterator[tuple[psycopg.Connection, str, list]]:
+        """A connection and the conditions selecting ``q`` (one snapshot for both)."""
+        with self._conn() as conn:
+            row = conn.execute(_HAS_DUPLICATES).fetchone()
+            cond, params = where_clause(q, dedup=bool(row and row[0]))
+            yield conn, cond, params
 
-    def _load(self, cond: str, params: list[Any]) -> gpd.GeoDataFrame:
+    def _load(self, conn: psycopg.Connection, cond: str, params: list[Any]) -> gpd.GeoDataFrame:
         query = f"SELECT {_select_list()} FROM events e WHERE {cond} ORDER BY e.date, e.id"
-        gdf = frame_from_csv(self._copy_out(query, params))
+        copy = f"COPY ({query}) TO STDOUT (FORMAT csv)"
+        with conn.cursor() as cur, cur.copy(copy, params) as cp:
+            data = b"".join(bytes(b) for b in cp)
+        gdf = frame_from_csv(data)
         gdf.attrs = {"skipped": []}  # every report was checked when it was written
         return gdf
 
     def load(self, q: ViewQuery | None = None) -> gpd.GeoDataFrame:
-        return self._load(*where_clause(q))
+        with self._reading(q) as (conn, cond, params):
+            return self._load(conn, cond, params)
 
     # --- aggregates, by the database (see aggregates.py) ---------------------------------
     def skipped(self) -> list[tuple[str, str]]:
         return []
 
     def fronts(self) -> list[str]:
-        with self._conn() as conn:
-            return aggregates.fronts(conn, *where_clause(None))
+        with self._reading() as (conn, cond, params):
+            return aggregates.fronts(conn, cond, params)
 
     def places(self, q: ViewQuery | None = None) -> pd.DataFrame:
-        with self._conn() as conn:
-            return aggregates.places(conn, *where_clause(q))
+        with self._reading(q) as (conn, cond, params):
+            conn.execute(_AGGREGATE_MEMORY)
+            return aggregates.places(conn, cond, params)
 
     def place_events(self, place_id: str) -> gpd.GeoDataFrame:
-        cond, params = where_clause(None)
-        return self._load(f"{cond} AND e.place_id = %s", [*params, place_id])
+        with self._reading() as (conn, cond, params):
+            return self._load(conn, f"{cond} AND e.place_id = %s", [*params, place_id])
 
     def front_counts(self, q: ViewQuery | None = None) -> pd.DataFrame:
-        with self._conn() as conn:
-            return aggregates.front_counts(conn, *where_clause(q))
+        with self._reading(q) as (conn, cond, params):
+            conn.execute(_AGGREGATE_MEMORY)
+            return aggregates.front_counts(conn, cond, params)
 
     def initiatives(self, q: ViewQuery | None = None) -> pd.DataFrame:
-        with self._conn() as conn:
-            return aggregates.initiatives(conn, *where_clause(q))
+        with self._reading(q) as (conn, cond, params):
+            conn.execute(_AGGREGATE_MEMORY)
+            return aggregates.initiatives(conn, cond, params)
 
     def reports(self) -> list[dict]:
         with self._conn() as conn:
@@ -419,11 +479,8 @@ class PostGISStore(Store):
         return f"{row[2]}-{row[0]}-{row[1]}"
 
     def dates(self) -> list[dt.date]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                f"SELECT DISTINCT e.date FROM events e WHERE {VISIBLE} ORDER BY 1"
-            ).fetchall()
-        return [r[0] for r in rows]
+        with self._reading() as (conn, cond, params):
+            return aggregates.dates(conn, cond, params)
 
     def records(self) -> Iterator[ReportRecord]:
         """Every stored report as written, by id (``frontline db export``), streamed."""
