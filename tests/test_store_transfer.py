@@ -6,8 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+import psycopg
 import pytest
-from helpers import write_store
+from helpers import report_records, write_store
 
 from geo.cli import main
 from geo.settings import settings
@@ -125,3 +126,34 @@ def test_ingest_and_export_work_on_the_database(cli_db, tmp_path, capsys):
     assert "(schema t_" in out  # the line names where it went
     got = _export(tmp_path, "out.geojson")
     assert len(got["features"]) == len(cli_db.load()) > 0
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DAY1 = FIXTURES / "events_dayseries_2024-05-24.txt"
+DAY2 = FIXTURES / "events_dayseries_2024-05-25.txt"
+
+
+def test_rebuild_on_the_database_swaps_in_the_new_store(cli_db, tmp_path, capsys):
+    """`frontline rebuild` with FRONTLINE_DATABASE_URL: reports gone from the folder are gone
+    from the store, a reader's stamp changes, and a folder with nothing readable keeps it."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(DAY1, reports / "a.txt")
+    shutil.copy(DAY2, reports / "b.txt")
+    assert main(["ingest", str(DAY1)]) == 0
+    cli_db.write(report_records()[0])  # a report with no file in the folder: must go
+    before = cli_db.stamp()
+    assert main(["rebuild", str(reports)]) == 0
+    assert "2024-05-25" in capsys.readouterr().out
+    assert [r["report"]["date"] for r in cli_db.reports()] == ["2024-05-24", "2024-05-25"]
+    assert cli_db.stamp() != before
+    kept = cli_db.stamp()
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "x.txt").write_bytes(b"\x00\x01 not a report")
+    assert main(["rebuild", str(tmp_path / "junk")]) == 2
+    assert cli_db.stamp() == kept and len(cli_db.reports()) == 2
+    with psycopg.connect(cli_db.url) as conn:  # no schema left behind
+        left = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{cli_db.schema}_%",)
+        ).fetchall()
+    assert left == []
