@@ -149,7 +149,7 @@ def import_store(files: Path, url: str, schema: str) -> float:
     from geo.store.postgis import PostGISStore
     from geo.store.transfer import copy_records, file_records
 
-    db = PostGISStore(url, schema)
+    db = PostGISStore(url, schema, bulk=True)  # as `frontline db import` does
     db.upgrade()
     t = time.perf_counter()
     done = copy_records(file_records(files), db)
@@ -288,8 +288,8 @@ def load_test(specs: dict[str, str], viewers: list[int], steps: int, think: floa
     )
     print(f"  {'backend':<9} {'procs':>5} {'N':>4} {'median':>10} {'p95':>10} {'median/N=1':>11}")
     for name, spec in specs.items():
+        base = None  # one viewer in one process: the baseline of both process counts
         for procs in (1, 2):
-            base = None
             for n in viewers:
                 if n < procs:
                     continue

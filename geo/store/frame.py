@@ -229,13 +229,19 @@ def _row_order(days: np.ndarray, ids: pa.Array) -> np.ndarray:
 
 
 _ENCODED: tuple[str, ...] = ("date", *FIXED_CATEGORIES, *OPEN_CATEGORIES)
+_PARALLEL_ROWS = 50_000
 
 
 def _frame(props: pa.Table, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
     """The events frame, sorted by (date, id) without duplicate ids; categories from all rows."""
-    # Arrow's hashing runs without the GIL: encode the columns two at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        encoded = dict(zip(_ENCODED, pool.map(_encode, map(props.column, _ENCODED)), strict=True))
+    # Arrow's hashing runs without the GIL: encode the columns of a big table two at a
+    # time; a small one (a day's view) is done before two threads would have started.
+    if props.num_rows < _PARALLEL_ROWS:
+        encoded = {c: _encode(props.column(c)) for c in _ENCODED}
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            work = pool.map(_encode, map(props.column, _ENCODED))
+            encoded = dict(zip(_ENCODED, work, strict=True))
     days = _dates(*encoded["date"])
     ids = props["id"].combine_chunks()
     rows = _row_order(days, ids)

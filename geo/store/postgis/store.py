@@ -398,7 +398,8 @@ class PostGISStore(Store):
             yield conn, cond, params
 
     def _load(self, conn: psycopg.Connection, cond: str, params: list[Any]) -> gpd.GeoDataFrame:
-        query = f"SELECT {_select_list()} FROM events e WHERE {cond} ORDER BY e.date, e.id"
+        # No ORDER BY: the frame sorts by (date, id) itself, in C, as it types the columns.
+        query = f"SELECT {_select_list()} FROM events e WHERE {cond}"
         copy = f"COPY ({query}) TO STDOUT (FORMAT csv)"
         with conn.cursor() as cur, cur.copy(copy, params) as cp:
             data = b"".join(bytes(b) for b in cp)
