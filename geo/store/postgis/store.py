@@ -61,7 +61,8 @@ _HAS_DUPLICATES = "SELECT EXISTS (SELECT 1 FROM store_flags WHERE name = 'duplic
 _AGGREGATE_MEMORY = "SET LOCAL work_mem = '64MB'"
 _FLAG_DUPLICATES = (
     "INSERT INTO store_flags (name) SELECT 'duplicate_ids' WHERE %s OR EXISTS ("
-    "SELECT 1 FROM events o WHERE o.id = ANY(%s) AND o.report_ref <> %s) ON CONFLICT DO NOTHING"
+    'SELECT 1 FROM events o WHERE o.id = ANY(%s::text[] COLLATE "C") AND o.report_ref <> %s)'
+    " ON CONFLICT DO NOTHING"
 )
 
 _checked: set[tuple[str, str]] = set()
