@@ -243,13 +243,21 @@ class PostGISStore(Store):
     def _pool(self):
         key = (self.url, self.schema)
         if key not in _checked:
-            with contextlib.closing(self._direct()) as conn:
+            with self._direct() as conn:
                 migrate.check(conn, self.schema, self.location)
             _checked.add(key)
         return pool(self.url, self.schema, settings.database_pool_size, settings.database_timeout_s)
 
-    def _direct(self, autocommit: bool = False) -> psycopg.Connection:
-        return connect(self.url, self.schema, settings.database_timeout_s, autocommit=autocommit)
+    @contextlib.contextmanager
+    def _direct(self, autocommit: bool = False) -> Iterator[psycopg.Connection]:
+        """A connection of its own (not pooled), closed after; errors become one line."""
+        conn = connect(self.url, self.schema, settings.database_timeout_s, autocommit=autocommit)
+        try:
+            yield conn
+        except psycopg.Error as exc:
+            raise DatabaseError(f"{self.location}: {_one(exc)}") from None
+        finally:
+            conn.close()
 
     @contextlib.contextmanager
     def _conn(self) -> Iterator[psycopg.Connection]:
@@ -268,7 +276,7 @@ class PostGISStore(Store):
     # --- schema ---------------------------------------------------------------------------
     def upgrade(self, target: int | None = None) -> list[migrate.Migration]:
         """Create or upgrade the schema (``frontline db init`` / ``db upgrade``)."""
-        with contextlib.closing(self._direct(autocommit=True)) as conn:
+        with self._direct(autocommit=True) as conn:
             applied = migrate.upgrade(conn, self.schema, self.location, target)
         _checked.discard((self.url, self.schema))
         return applied
@@ -282,7 +290,7 @@ class PostGISStore(Store):
         self._pool()  # this store must be usable (and at this code's version) first
         fresh = PostGISStore(self.url, f"{self.schema[:50]}_rebuild", bulk=self.bulk)
         old = f"{self.schema[:50]}_replaced"
-        with contextlib.closing(self._direct(autocommit=True)) as conn:
+        with self._direct(autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh.schema))
             )  # left by a rebuild that died
@@ -291,13 +299,13 @@ class PostGISStore(Store):
             yield fresh
         except BaseException:
             fresh.close()
-            with contextlib.closing(self._direct(autocommit=True)) as conn:
+            with self._direct(autocommit=True) as conn:
                 conn.execute(
                     sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh.schema))
                 )
             raise
         fresh.close()
-        with contextlib.closing(self._direct()) as conn:
+        with self._direct() as conn:
             ident = sql.Identifier
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident(old)))
             conn.execute(
@@ -313,7 +321,7 @@ class PostGISStore(Store):
 
     def version(self) -> int | None:
         """The schema's version in the database (``None``: not initialised)."""
-        with contextlib.closing(self._direct()) as conn:
+        with self._direct() as conn:
             return migrate.current(conn, self.schema)
 
     # --- writing ------------------------------------------------------------------------
@@ -373,7 +381,7 @@ class PostGISStore(Store):
         """A session-level advisory lock on its own connection; the server releases it when
         the connection ends (the holder finished, crashed or was killed)."""
         self._pool()  # the schema is checked first: a clear error, not a lock on nothing
-        with contextlib.closing(self._direct(autocommit=True)) as conn:
+        with self._direct(autocommit=True) as conn:
             conn.execute(
                 "SELECT pg_advisory_lock(hashtextextended(%s, 0))",
                 (f"frontline:writers:{self.schema}",),
