@@ -321,9 +321,14 @@ def rebuild_database(
     results: list[IngestResult] = []
     try:
         with store.lock(), replacing() as fresh:
-            results = ingest_files(
-                paths, fresh, keep_text=keep_text, on_result=on_result, gaz=gaz
-            )
+
+            def relabel(r: IngestResult) -> None:  # where the report will be once swapped in
+                if r.out_file is not None:
+                    r.out_file = r.out_file.replace(fresh.location, store.location)
+                if on_result is not None:
+                    on_result(r)
+
+            results = ingest_files(paths, fresh, keep_text=keep_text, on_result=relabel, gaz=gaz)
             if not any(r.ok for r in results):
                 raise _NothingRead
     except _NothingRead:

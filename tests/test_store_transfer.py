@@ -144,7 +144,9 @@ def test_rebuild_on_the_database_swaps_in_the_new_store(cli_db, tmp_path, capsys
     cli_db.write(report_records()[0])  # a report with no file in the folder: must go
     before = cli_db.stamp()
     assert main(["rebuild", str(reports)]) == 0
-    assert "2024-05-25" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2024-05-25" in out and f"(schema {cli_db.schema}): report" in out
+    assert "_rebuild" not in out  # named where the reports are once swapped in
     assert [r["report"]["date"] for r in cli_db.reports()] == ["2024-05-24", "2024-05-25"]
     assert cli_db.stamp() != before
     kept = cli_db.stamp()
