@@ -34,7 +34,11 @@ def test_writers_of_different_reports_never_wait_for_each_other(db):
             "INSERT INTO reports (id, date, format, meta, n_events) VALUES (%s, %s, %s, '{}', 0)",
             (a.report_id, a.date, a.format),
         )
-        assert db.write(b) == "added"  # did not wait: A's transaction is still open
+        wrote_b = threading.Event()
+        tb = threading.Thread(target=lambda: (db.write(b), wrote_b.set()), daemon=True)
+        tb.start()
+        assert wrote_b.wait(30)  # B landed while A's transaction is still open
+        tb.join(30)
         done = threading.Event()
         outcome: list[str] = []
 
