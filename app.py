@@ -30,13 +30,13 @@ from geo.view import state as vs
 from geo.view.assets import ensure_leaflet
 from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data
 from geo.view.overlay import date_from_name, list_overlays, load_overlay, overlay_dir, parse_overlay
-from geo.view.places import aggregate_places, nearest_place, place_timeline
+from geo.view.places import nearest_place, place_timeline
 from geo.view.safe import md
 from geo.view.trend import (
     context_window,
     initiative_by_date,
     initiative_spec,
-    mentions_per_front,
+    mentions_from_counts,
     trend_spec,
 )
 
@@ -55,9 +55,21 @@ def _leaflet_ready() -> str:
     return str(ensure_leaflet())
 
 
+# The app never loads the whole store: it asks for the view, and for aggregates (fronts,
+# places, counts), which a database computes itself (geo.store.base.Store).
 @st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def _events(location: str, stamp: str, _store: Store):
-    return _store.load()
+def _fronts(location: str, stamp: str, _store: Store) -> list[str]:
+    return _store.fronts()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _skipped(location: str, stamp: str, _store: Store) -> list[tuple[str, str]]:
+    return _store.skipped()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _place_events(location: str, stamp: str, place_id: str, _store: Store):
+    return _store.place_events(place_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -82,15 +94,14 @@ def _export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    p = aggregate_places(_events(location, stamp, _store))
+    p = _store.places()
     p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
     return p.sort_values("place", kind="stable").reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
-    ev = _view(location, stamp, q, _store)
-    return mentions_per_front(ev), initiative_by_date(ev)
+    return mentions_from_counts(_store.front_counts(q)), initiative_by_date(_store.initiatives(q))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -100,10 +111,10 @@ def _overlay_file(path: str, mtime: float) -> dict:
     return load_overlay(Path(path))
 
 
-def _front_options(events) -> list[str]:
-    present = set(events["front"].dropna().astype(str).unique()) if len(events) else set()
+def _front_options(fronts: list[str]) -> list[str]:
+    present = set(fronts) - {NO_FRONT}
     opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
-    if len(events) and events["front"].isna().any():
+    if NO_FRONT in fronts:
         opts.append(NO_FRONT)
     return opts
 
@@ -348,7 +359,7 @@ def _ingest_upload(name: str, data: bytes, store: Store) -> tuple:
         return (False, f"{type(exc).__name__}: {exc}", None, 0, [])
 
 
-def _history_panel(events, places_all: pd.DataFrame) -> None:
+def _history_panel(store: Store, places_all: pd.DataFrame) -> None:
     st.subheader("Place history")
     ids = places_all["place_id"].tolist()
     st.session_state.setdefault("place", None)
@@ -360,7 +371,7 @@ def _history_panel(events, places_all: pd.DataFrame) -> None:
     if not pid:
         st.caption("Pick a place to see every date it was mentioned.")
         return
-    hist = place_timeline(events, pid)
+    hist = place_timeline(_place_events(store.location, store.stamp(), pid, store), pid)
     match = places_all.loc[places_all["place_id"] == pid, "place"]
     name = str(match.iloc[0]) if len(match) else pid
     st.markdown(
@@ -404,10 +415,10 @@ def main() -> None:
     st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
     store = open_store()
     loc, stamp = store.location, store.stamp()
-    events = _events(loc, stamp, store)
-    for name, problem in events.attrs.get("skipped", []):
+    for name, problem in _skipped(loc, stamp, store):
         st.warning(f"Skipped {md(name)}: {md(problem)}")
-    if len(events) == 0:
+    dates = _dates(loc, stamp, store)
+    if not dates:
         _upload_panel(store)
         st.info(
             f"No events in {md(loc)}. Add reports in the sidebar, or run "
@@ -418,8 +429,7 @@ def main() -> None:
 
     # Only what the first map needs comes before it: the list of all places
     # (for the history panel) and the trend tables are built after it.
-    dates = _dates(loc, stamp, store)
-    front_opts = _front_options(events)
+    front_opts = _front_options(_fronts(loc, stamp, store))
     _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
     for notice in st.session_state.pop("_notices", []):
         st.info(md(notice))
@@ -458,7 +468,7 @@ def main() -> None:
     # The first map of a session is drawn before anything below it (see
     # _below_map_soon); a link naming a place opens with its history at once.
     if ss.get("_below_map_ready") or ss.get("place"):
-        _below_map(store, events, q, d_from, d_to)
+        _below_map(store, q, d_from, d_to)
     else:
         _below_map_soon()
     ss["_below_map_ready"] = True
@@ -470,7 +480,7 @@ def main() -> None:
         st.rerun()
 
 
-def _below_map(store: Store, events, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
+def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
     """Download button, place history and trend charts: everything under the map."""
     loc, stamp = store.location, store.stamp()
     st.download_button(
@@ -482,7 +492,7 @@ def _below_map(store: Store, events, q: ViewQuery, d_from: dt.date, d_to: dt.dat
     )  # fmt: skip
     left, right = st.columns(2)
     with left:
-        _history_panel(events, _all_places(loc, stamp, store))
+        _history_panel(store, _all_places(loc, stamp, store))
     with right:
         # about a year around the view: a lone later report must not squeeze 2022
         lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)

@@ -13,9 +13,14 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.errors import FrontlineError
 from geo.model import KINDS, STATUSES
+
+if TYPE_CHECKING:
+    from geo.store import Store
+    from geo.store.postgis import PostGISStore
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -97,7 +102,35 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_fetch_commands(sub)
     sub.add_parser("settings", help="list every setting with its variable and current value")
+    _db_parser(sub)
     return p
+
+
+def _db_parser(sub: argparse._SubParsersAction) -> None:
+    """``frontline db ...``: the PostGIS store (FRONTLINE_DATABASE_URL)."""
+    sp = sub.add_parser("db", help="the PostgreSQL/PostGIS store (FRONTLINE_DATABASE_URL)")
+    dsub = sp.add_subparsers(dest="db_cmd", required=True)
+
+    def url_arg(d: argparse.ArgumentParser) -> None:
+        d.add_argument(
+            "--database-url", default=None,
+            help="postgresql://user:password@host/db (default: FRONTLINE_DATABASE_URL)",
+        )  # fmt: skip
+
+    url_arg(dsub.add_parser("init", help="create the schema (PostGIS, tables, indexes)"))
+    url_arg(dsub.add_parser("upgrade", help="apply the schema migrations this Frontline has"))
+    url_arg(dsub.add_parser("status", help="the schema version and how much the store holds"))
+    for name, helptext, argname in (
+        ("import", "copy every report of a file store into the database", "events_dir"),
+        ("export", "copy every report of the database into a file store", "out_dir"),
+    ):
+        d = dsub.add_parser(name, help=helptext)
+        d.add_argument(argname, type=Path, metavar="DIR", help="the file store folder")
+        d.add_argument(
+            "--replace", action="store_true",
+            help="replace reports stored from different text (default: refuse and say so)",
+        )  # fmt: skip
+        url_arg(d)
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
@@ -154,23 +187,33 @@ def _store_dir(a: argparse.Namespace) -> Path:
     return Path(a.events_dir) if a.events_dir is not None else settings.events_dir
 
 
+def _store(a: argparse.Namespace) -> Store:
+    """``--events-dir`` when given, else the store the settings name (a database when
+    FRONTLINE_DATABASE_URL is set, else the folder FRONTLINE_EVENTS_DIR)."""
+    from geo.store import open_store
+
+    return open_store(a.events_dir)
+
+
 def _cmd_ingest(a: argparse.Namespace) -> int:
     from geo.ingest import ingest_files
 
     results = ingest_files(
-        a.reports, _store_dir(a), fmt=a.format, date=a.date, online=a.online,
+        a.reports, _store(a), fmt=a.format, date=a.date, online=a.online,
         keep_text=not a.no_text, on_result=lambda r: print(r.summary_line(), flush=True),
     )  # fmt: skip
     return 0 if all(r.ok for r in results) else 2
 
 
 def _cmd_rebuild(a: argparse.Namespace) -> int:
-    from geo.ingest import rebuild
+    from geo.ingest import rebuild, rebuild_database
+    from geo.settings import settings
 
-    results = rebuild(
-        a.reports_dir, _store_dir(a), keep_text=a.keep_text,
-        on_result=lambda r: print(r.summary_line(), flush=True),
-    )  # fmt: skip
+    show = lambda r: print(r.summary_line(), flush=True)  # noqa: E731
+    if a.events_dir is None and settings.database_url is not None:
+        results = rebuild_database(a.reports_dir, _store(a), keep_text=a.keep_text, on_result=show)
+    else:
+        results = rebuild(a.reports_dir, _store_dir(a), keep_text=a.keep_text, on_result=show)
     return 0 if all(r.ok for r in results) else 2
 
 
@@ -195,18 +238,18 @@ def _cmd_export(a: argparse.Namespace) -> int:
     from geo._io import atomic_write_text
     from geo.model import NO_FRONT
     from geo.places.fronts import FRONTS
-    from geo.store import open_store
     from geo.store.geojson import export_geojson
     from geo.store.query import ViewQuery
 
     if a.date_from and a.date_to and a.date_from > a.date_to:
         raise FrontlineError(f"--from {a.date_from} is after --to {a.date_to}")
-    folder = _store_dir(a)
-    if not folder.is_dir():
-        raise FrontlineError(f"{folder}: no event store there (see --events-dir)")
-    store = open_store(folder)
-    everything = store.load()
-    known = [*sorted(set(everything["front"].dropna().astype(str)) | set(FRONTS)), NO_FRONT]
+    from geo.store import FileStore
+
+    store = _store(a)
+    if isinstance(store, FileStore) and not store.folder.is_dir():
+        raise FrontlineError(f"{store.folder}: no event store there (see --events-dir)")
+    present = [f for f in store.fronts() if f != NO_FRONT] if a.front else []
+    known = [*sorted(set(present) | set(FRONTS)), NO_FRONT]
     q = ViewQuery.of(
         a.date_from, a.date_to,
         pick(a.front, known, "front"), pick(a.status, STATUSES, "status"),
@@ -380,6 +423,91 @@ _COMMANDS: dict[str, Command] = {
     "settings": _cmd_settings,
     "fetch": _cmd_fetch,
     "update": _cmd_update,
+    "db": lambda a: _DB_COMMANDS[a.db_cmd](a),
+}
+
+
+# --- frontline db ... (the PostGIS store) ------------------------------------------------
+
+
+def _database(a: argparse.Namespace) -> PostGISStore:
+    from geo.settings import settings
+    from geo.store import open_database
+
+    url = a.database_url or settings.database_url
+    if not url:
+        raise FrontlineError("no database: set FRONTLINE_DATABASE_URL (or --database-url)")
+    return open_database(url)
+
+
+def _cmd_db_init(a: argparse.Namespace) -> int:
+    db = _database(a)
+    applied = db.upgrade()
+    done = ", ".join(f"{m.version:04d}_{m.name}" for m in applied)
+    state = f"created (migrations {done})" if applied else "already initialised"
+    print(f"{db.location}: {state}; schema version {db.version()}")
+    return 0
+
+
+def _cmd_db_upgrade(a: argparse.Namespace) -> int:
+    db = _database(a)
+    if db.version() is None:
+        raise FrontlineError(f"{db.location}: not initialised: run `frontline db init`")
+    applied = db.upgrade()
+    done = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "nothing to do"
+    print(f"{db.location}: {done}; schema version {db.version()}")
+    return 0
+
+
+def _cmd_db_status(a: argparse.Namespace) -> int:
+    from geo.store.postgis.migrate import latest
+
+    db = _database(a)
+    have = db.version()
+    if have is None:
+        print(f"{db.location}: not initialised (this Frontline has schema version {latest()})")
+        return 1
+    dates = db.dates() if have == latest() else []
+    print(
+        f"{db.location}: schema version {have} (this Frontline: {latest()}); "
+        f"{len(db.reports()) if have == latest() else '?'} reports, events on {len(dates)} dates"
+        + (f", {dates[0]} to {dates[-1]}" if dates else "")
+    )
+    return 0
+
+
+def _problem(line: str) -> None:
+    print(f"frontline: {line}", file=sys.stderr)
+
+
+def _cmd_db_import(a: argparse.Namespace) -> int:
+    from geo.store.transfer import copy_records, file_records
+
+    db = _database(a)
+    db.bulk = True  # one transaction per report, without waiting for the disk at each
+    done = copy_records(file_records(a.events_dir), db, replace=a.replace, on_problem=_problem)
+    print(f"{a.events_dir} -> {db.location}: {done.summary()}")
+    return 0 if done.ok else 2
+
+
+def _cmd_db_export(a: argparse.Namespace) -> int:
+    from geo.store import FileStore
+    from geo.store.transfer import copy_records, store_records
+
+    db = _database(a)
+    a.out_dir.mkdir(parents=True, exist_ok=True)
+    target = FileStore(a.out_dir)
+    done = copy_records(store_records(db), target, replace=a.replace, on_problem=_problem)
+    print(f"{db.location} -> {a.out_dir}: {done.summary()}")
+    return 0 if done.ok else 2
+
+
+_DB_COMMANDS: dict[str, Command] = {
+    "init": _cmd_db_init,
+    "upgrade": _cmd_db_upgrade,
+    "status": _cmd_db_status,
+    "import": _cmd_db_import,
+    "export": _cmd_db_export,
 }
 
 

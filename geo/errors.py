@@ -72,3 +72,6 @@ class WrongPage(PageError):
 
 class UpdateBusy(FrontlineError):
     """Another fetch or update of the same source is running; this one did nothing."""
+class DatabaseError(StoreError):
+    """The PostGIS store's database is unreachable, refuses us, or its schema does not fit
+    this Frontline (not initialised, older: ``frontline db upgrade``, or newer)."""

@@ -297,3 +297,47 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return rc == 0
+
+
+class _NothingRead(Exception):
+    """No report of a rebuild could be read: the old store stays."""
+
+
+def rebuild_database(
+    reports_dir: Path,
+    store: Store,
+    keep_text: bool = False,
+    on_result: OnResult = None,
+    gaz: Gazetteer | None = None,
+) -> list[IngestResult]:
+    """:func:`rebuild` for a store that swaps in new content in one step (PostGIS:
+    ``store.replacing()``): the same checks, and readers see the old store or the new one.
+
+    Holds the store's writers' lock throughout, so an ingest never lands in the old store
+    only to vanish with it.
+    """
+    reports_dir = Path(reports_dir)
+    if not reports_dir.is_dir():
+        raise FrontlineError(f"{reports_dir}: not a folder of reports")
+    paths = report_files(reports_dir)
+    if not paths:
+        raise FrontlineError(f"{reports_dir}: no report files (*.txt, *.md, *.html)")
+    replacing = getattr(store, "replacing", None)
+    if replacing is None:
+        raise FrontlineError(f"{store.location}: this store cannot be rebuilt in place")
+    results: list[IngestResult] = []
+    try:
+        with store.lock(), replacing() as fresh:
+
+            def relabel(r: IngestResult) -> None:  # where the report will be once swapped in
+                if r.out_file is not None:
+                    r.out_file = r.out_file.replace(fresh.location, store.location)
+                if on_result is not None:
+                    on_result(r)
+
+            results = ingest_files(paths, fresh, keep_text=keep_text, on_result=relabel, gaz=gaz)
+            if not any(r.ok for r in results):
+                raise _NothingRead
+    except _NothingRead:
+        pass
+    return results

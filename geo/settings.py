@@ -20,6 +20,7 @@ prints that one line and exits with code 2, the app shows it as an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,20 @@ def _scheme(raw: str) -> str:
     if low not in ("http", "https"):
         raise ValueError("use http or https")
     return low
+
+
+def _database_url(raw: str) -> str:
+    url = raw.strip()
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        raise ValueError("use a postgresql:// URL")
+    return url
+
+
+def _identifier(raw: str) -> str:
+    name = raw.strip()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise ValueError("use lower-case letters, digits and _ (a PostgreSQL schema name)")
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +293,25 @@ class Settings:
     max_page_bytes = Setting(
         "FRONTLINE_MAX_PAGE_BYTES", _positive_int, _const(20_000_000),
         "Downloaded pages larger than this many bytes are refused.",
+    )  # fmt: skip
+
+    # --- database (PostGIS) --------------------------------------------------------
+    database_url: Setting[str | None] = Setting(
+        "FRONTLINE_DATABASE_URL", _database_url, _const(None),
+        "postgresql://user:password@host:5432/db: keep events in PostgreSQL/PostGIS instead "
+        "of FRONTLINE_EVENTS_DIR (unset: the file store).",
+    )  # fmt: skip
+    database_schema = Setting(
+        "FRONTLINE_DATABASE_SCHEMA", _identifier, _const("frontline"),
+        "The schema holding Frontline's tables in that database (several stores can share one).",
+    )  # fmt: skip
+    database_pool_size = Setting(
+        "FRONTLINE_DATABASE_POOL", _positive_int, _const(10),
+        "Most database connections one process (an app server, a command) opens at once.",
+    )  # fmt: skip
+    database_timeout_s = Setting(
+        "FRONTLINE_DATABASE_TIMEOUT", _positive_float, _const(5.0),
+        "Seconds to wait for the database to answer a connection, or for a free pooled one.",
     )  # fmt: skip
 
     @classmethod

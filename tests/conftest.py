@@ -68,3 +68,39 @@ def ui(page, dashboard) -> Dashboard:
     d = Dashboard(page, dashboard.url)
     yield d
     d.assert_clean()
+
+
+# --- store backends (postgis engineer) ----------------------------------------------------
+# The same tests on every Store backend: the file store, and PostGIS in a schema of its own
+# (skipped without a test database unless FRONTLINE_REQUIRE_DB=1; see helpers.database_url).
+
+
+@pytest.fixture(params=["files", "postgis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty store of each kind."""
+    from helpers import database_store
+
+    from geo.store import FileStore
+
+    if request.param == "files":
+        yield FileStore(tmp_path / "events")
+    else:
+        with database_store() as db:
+            yield db
+
+
+@pytest.fixture
+def backend_store(backend):
+    """A store of each kind holding the fixture reports (helpers.REPORTS)."""
+    from helpers import fill
+
+    return fill(backend)
+
+
+@pytest.fixture
+def db():
+    """An initialised PostGIS store of its own (PostGIS-only tests)."""
+    from helpers import database_store
+
+    with database_store() as store:
+        yield store

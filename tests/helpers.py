@@ -8,6 +8,7 @@ whose text tries to inject HTML (to prove it is shown as text).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 
 from geo.model import Report
 from geo.serve import CHROMIUM, StreamlitServer
-from geo.store import FileStore, records
+from geo.store import FileStore, Store, records
 
 # Real coordinates (facts), rounded: place_id -> (name, lat, lon).
 PLACES: dict[str, tuple[str, float, float]] = {
@@ -269,3 +270,79 @@ class Dashboard:
         outside = self.outside_requests()
         assert not outside, f"requests left the machine: {outside[:5]}"
         assert not self.dialogs, f"dialogs opened: {self.dialogs}"
+
+
+# --- PostGIS store (postgis engineer) -----------------------------------------------------
+# A real PostgreSQL with PostGIS: FRONTLINE_TEST_DATABASE_URL, else the role and database
+# .ci/run creates. Each test gets a schema of its own (dropped afterwards), so tests running
+# one after another or side by side never see each other's reports.
+
+TEST_DATABASE_URL = "postgresql://frontline:frontline@127.0.0.1:5432/frontline_test"
+
+
+def database_url() -> str:
+    """A reachable test database, or skip (fail instead when FRONTLINE_REQUIRE_DB=1, as CI)."""
+    import psycopg
+
+    url = os.environ.get("FRONTLINE_TEST_DATABASE_URL") or TEST_DATABASE_URL
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        msg = f"no test database at {url}: {' '.join(str(exc).split())}"
+        if os.environ.get("FRONTLINE_REQUIRE_DB") == "1":
+            pytest.fail(f"{msg} (and FRONTLINE_REQUIRE_DB=1)")
+        pytest.skip(f"{msg} (set FRONTLINE_REQUIRE_DB=1 to fail instead)")
+    return url
+
+
+def new_schema() -> str:
+    import uuid
+
+    return f"t_{uuid.uuid4().hex[:16]}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@contextlib.contextmanager
+def database_store(url: str | None = None, init: bool = True):
+    """A PostGIS store in a fresh schema of the test database (initialised unless ``init``
+    is false), closed and dropped afterwards."""
+    from geo.store.postgis import PostGISStore
+
+    url = url or database_url()
+    store = PostGISStore(url, new_schema())
+    try:
+        if init:
+            store.upgrade()
+        yield store
+    finally:
+        store.close()
+        drop_schema(url, store.schema)
+
+
+def report_records(reports: list[tuple] = REPORTS) -> list[records.ReportRecord]:
+    """:data:`REPORTS` as the records :func:`write_store` writes as files (same ids, facts)."""
+    out = []
+    for n, rep in enumerate(reports):
+        date, fmt, title, url, fronts = rep[:5]
+        rid = f"{date}_{fmt}" if fmt != "news" else f"{date}_{fmt}_{n}"
+        meta = {
+            "report": {"title": title, "url": url, "date": date, "format": fmt},
+            "fronts": [{"name": f, "initiative": i, "initiative_source": s} for f, i, s in fronts],
+            "unresolved": [],
+        }
+        out.append(records.ReportRecord(rid, day(date), fmt, meta, _features(rep)))
+    return out
+
+
+def fill(store: Store, reports: list[tuple] = REPORTS) -> Store:
+    """Write :data:`REPORTS` into any store through :meth:`Store.write`."""
+    for rec in report_records(reports):
+        store.write(rec)
+    return store

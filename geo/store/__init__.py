@@ -6,6 +6,8 @@
 - ``frame``    the events table every backend answers with (columns, dtypes)
 - ``query``    :class:`ViewQuery`, what a user asked to see, and its filter
 - ``geojson``  the one GeoJSON writer behind ``frontline export`` and the download
+- ``postgis``  the PostgreSQL/PostGIS backend (imported only when a database is named)
+- ``transfer`` moving reports between stores (``frontline db import`` / ``db export``)
 
 :func:`open_store` picks the backend from the settings.
 """
@@ -13,15 +15,42 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from geo.errors import StoreError
 from geo.settings import settings
 from geo.store.base import Store
 from geo.store.files import FileStore
 
+if TYPE_CHECKING:
+    from geo.store.postgis import PostGISStore
+
 
 def open_store(events_dir: Path | str | None = None) -> Store:
-    """The store the settings name: the folder ``events_dir`` (default ``FRONTLINE_EVENTS_DIR``)."""
-    return FileStore(settings.events_dir if events_dir is None else Path(events_dir))
+    """The store the settings name.
+
+    An explicit ``events_dir`` is that folder. Otherwise ``FRONTLINE_DATABASE_URL``, when
+    set, names a PostGIS store (schema ``FRONTLINE_DATABASE_SCHEMA``); unset, the folder
+    ``FRONTLINE_EVENTS_DIR``.
+    """
+    if events_dir is not None:
+        return FileStore(Path(events_dir))
+    url = settings.database_url
+    if url is not None:
+        return open_database(url)
+    return FileStore(settings.events_dir)
 
 
-__all__ = ["FileStore", "Store", "open_store"]
+def open_database(url: str, schema: str | None = None) -> PostGISStore:
+    """The PostGIS store at ``url``; a one-line error when its driver is not installed."""
+    try:
+        from geo.store.postgis import PostGISStore
+    except ImportError as exc:
+        raise StoreError(
+            f"FRONTLINE_DATABASE_URL is set but the PostGIS store cannot load ({exc}): "
+            "install Frontline with the postgis extra (pip install 'frontline[postgis]')"
+        ) from None
+    return PostGISStore(url, schema)
+
+
+__all__ = ["FileStore", "Store", "open_database", "open_store"]

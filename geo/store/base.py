@@ -7,7 +7,11 @@ Small on purpose. A store writes and removes whole reports
 holds with their facts, and gives a stamp that changes whenever its content
 does, which is what the app's caches are keyed on. Everything else (per-place
 tables, trends, export) is computed from those answers; a backend may
-override :meth:`Store.dates` and friends when it can answer them cheaper.
+override :meth:`Store.dates` and the aggregates (:meth:`Store.fronts`,
+:meth:`Store.places`, :meth:`Store.place_events`, :meth:`Store.front_counts`,
+:meth:`Store.initiatives`) when it can answer them cheaper, as a database does
+without sending every event to the app. Overrides must return exactly what
+the defaults here return (the store contract tests check both backends).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from contextlib import AbstractContextManager
 from typing import Literal
 
 import geopandas as gpd
+import pandas as pd
 
+from geo.model import NO_FRONT
 from geo.store.query import ViewQuery, dates_with_events
 from geo.store.records import ReportRecord
 
@@ -95,3 +101,44 @@ class Store(ABC):
     def dates(self) -> list[dt.date]:
         """The dates that have events, sorted: the stops of the app's time slider."""
         return dates_with_events(self.load())
+
+    # --- aggregates: computed from load() here; a database answers them itself ------------
+    def skipped(self) -> list[tuple[str, str]]:
+        """Unusable parts of the store as ``(name, problem)`` (see :meth:`load`)."""
+        return list(self.load().attrs.get("skipped", []))
+
+    def fronts(self) -> list[str]:
+        """The fronts that have events, sorted; :data:`NO_FRONT` last when some have none."""
+        front = self.load()["front"]
+        names = sorted(set(front.dropna().astype(str)))
+        return [*names, NO_FRONT] if bool(front.isna().any()) else names
+
+    def places(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        """One row per place of the events matching ``q``: the table of
+        :func:`geo.view.places.aggregate_places`."""
+        from geo.view.places import aggregate_places
+
+        return aggregate_places(self.load(q))
+
+    def place_events(self, place_id: str) -> gpd.GeoDataFrame:
+        """Every event at one place (the place's history), sorted by (date, id)."""
+        events = self.load()
+        return events[(events["place_id"].astype(object) == place_id).to_numpy()]
+
+    def front_counts(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        """Mentions per date and front of the events matching ``q``: columns ``date``
+        (datetime64), ``front`` (:data:`NO_FRONT` for none), ``mentions``; sorted."""
+        from geo.view.trend import daily_front_counts
+
+        return daily_front_counts(self.load(q))
+
+    def initiatives(self, q: ViewQuery | None = None) -> pd.DataFrame:
+        """The distinct ``date, front, initiative, initiative_source`` of the events matching
+        ``q`` that have a front and an initiative, in the order they first occur (by date,
+        id): all :func:`geo.view.trend.initiative_by_date` needs."""
+        cols = ["date", "front", "initiative", "initiative_source"]
+        ev = self.load(q)
+        ev = ev[(ev["front"].notna() & ev["initiative"].notna()).to_numpy()]
+        out = pd.DataFrame({c: ev[c].astype(object).to_numpy() for c in cols})
+        out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+        return out.drop_duplicates(cols).reset_index(drop=True)

@@ -180,6 +180,14 @@ def frame_of(collections: Sequence[Collection]) -> gpd.GeoDataFrame:
         return _frame(props, lon, lat)
 
 
+def frame_of_table(props: pa.Table, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
+    """The events frame from columns a backend read as one table (PostGIS does), sorted,
+    de-duplicated and typed exactly like :func:`frame_of`; ``props`` has the
+    :data:`COLUMNS` as strings (more columns are ignored)."""
+    with gc_paused():
+        return _frame(props.select(list(COLUMNS)).cast(PROPS_SCHEMA), lon, lat)
+
+
 def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     """The distinct values (``None`` for null, if any) and each row's index into them."""
     uniques = pc.unique(values)
@@ -221,13 +229,19 @@ def _row_order(days: np.ndarray, ids: pa.Array) -> np.ndarray:
 
 
 _ENCODED: tuple[str, ...] = ("date", *FIXED_CATEGORIES, *OPEN_CATEGORIES)
+_PARALLEL_ROWS = 50_000
 
 
 def _frame(props: pa.Table, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
     """The events frame, sorted by (date, id) without duplicate ids; categories from all rows."""
-    # Arrow's hashing runs without the GIL: encode the columns two at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        encoded = dict(zip(_ENCODED, pool.map(_encode, map(props.column, _ENCODED)), strict=True))
+    # Arrow's hashing runs without the GIL: encode the columns of a big table two at a
+    # time; a small one (a day's view) is done before two threads would have started.
+    if props.num_rows < _PARALLEL_ROWS:
+        encoded = {c: _encode(props.column(c)) for c in _ENCODED}
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            work = pool.map(_encode, map(props.column, _ENCODED))
+            encoded = dict(zip(_ENCODED, work, strict=True))
     days = _dates(*encoded["date"])
     ids = props["id"].combine_chunks()
     rows = _row_order(days, ids)

@@ -43,21 +43,46 @@ def context_window(
     return min(lo, day_from), max(hi, day_to)
 
 
+def daily_front_counts(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Long table ``date, front, mentions``: mentions per date and front (:data:`NO_FRONT`
+    for none), sorted; what a store sums for :func:`mentions_from_counts`."""
+    if len(events) == 0:
+        return pd.DataFrame(
+            {"date": pd.Series(dtype="datetime64[ns]"), "front": pd.Series(dtype=object),
+             "mentions": pd.Series(dtype="int64")}
+        )  # fmt: skip
+    df = pd.DataFrame(
+        {"date": pd.to_datetime(events["date"]).to_numpy(),
+         "front": front_names(events["front"]).to_numpy()}
+    )  # fmt: skip
+    out = df.groupby(["date", "front"], sort=True).size().rename("mentions").reset_index()
+    out["front"] = out["front"].astype(object)
+    return out
+
+
 def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """Long table ``date, front, mentions``: one row per period and front.
 
     Daily for spans up to :data:`WEEKLY_AFTER_DAYS`, weekly (weeks starting
     Monday) beyond, so a year of data draws as ~52 points per front.
     """
-    if len(events) == 0:
+    return mentions_from_counts(daily_front_counts(events))
+
+
+def mentions_from_counts(daily: pd.DataFrame) -> pd.DataFrame:
+    """:func:`mentions_per_front` from the per-date counts (:func:`daily_front_counts`, or
+    a store's :meth:`~geo.store.base.Store.front_counts`)."""
+    if len(daily) == 0:
         return pd.DataFrame({"date": [], "front": [], "mentions": []})
-    dates = pd.to_datetime(events["date"])
+    dates = pd.to_datetime(daily["date"])
     span = (dates.max() - dates.min()).days
     if span > WEEKLY_AFTER_DAYS:
         dates = dates.dt.to_period("W-SUN").dt.start_time
-    front = front_names(events["front"])
-    df = pd.DataFrame({"date": dates.to_numpy(), "front": front.to_numpy()})
-    counts = df.groupby(["date", "front"]).size().unstack(fill_value=0)
+    df = pd.DataFrame(
+        {"date": dates.to_numpy(), "front": daily["front"].to_numpy(),
+         "n": daily["mentions"].to_numpy()}
+    )  # fmt: skip
+    counts = df.groupby(["date", "front"])["n"].sum().unstack(fill_value=0)
     # A period with reports but no mention of a front is a real 0; a period
     # with no reports at all is unknown (NaN), so the chart breaks the line
     # there instead of drawing a slope across months without data.
