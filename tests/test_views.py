@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 from helpers import REPORTS, day, events_frame
 
+from geo.errors import OverlayError
 from geo.model import NO_FRONT as NON_FRONT
 from geo.store.query import ViewQuery, filter_events
+from geo.view import state as vs
 from geo.view.labels import front_labels
+from geo.view.overlay import overlay_age, parse_overlay
 from geo.view.places import aggregate_places, nearest_place, place_history, place_timeline
 from geo.view.state import export_filename
 from geo.view.trend import context_window, initiative_by_date, mentions_per_front
@@ -154,3 +159,146 @@ def test_context_window_centres_a_year_on_the_view_within_the_data() -> None:
         dt.date(2022, 1, 1),
         dt.date(2022, 1, 2),
     )
+
+
+# --- overlay (issue 15, item 7) ----------------------------------------------------------
+
+
+def _overlay_doc(ring: list[list[float]]) -> bytes:
+    geom = {"type": "Polygon", "coordinates": [ring]}
+    return json.dumps({"type": "Feature", "properties": {}, "geometry": geom}).encode()
+
+
+def test_overlay_coordinates_outside_the_world_are_refused() -> None:
+    ok = [[37.0, 48.0], [38.0, 48.0], [38.0, 49.0], [37.0, 48.0]]
+    assert parse_overlay(_overlay_doc(ok), "ok.geojson")["features"][0]["geometry"]["type"]
+    metres = [[4_100_000.0, 6_100_000.0], [4_200_000.0, 6_100_000.0], [4_100_000.0, 6_200_000.0]]
+    swapped_past_90 = [[48.0, 137.0], [49.0, 137.0], [48.0, 138.0], [48.0, 137.0]]
+    for ring, name in ((metres, "metres.geojson"), (swapped_past_90, "swapped.geojson")):
+        with pytest.raises(OverlayError, match=r"outside the world.*EPSG:4326") as exc:
+            parse_overlay(_overlay_doc(ring), name)
+        assert name in str(exc.value)
+    for bad in ([["a", 1.0]], [[float("nan"), 1.0]], [[True, 1.0]], [[1.0]], ["x"]):
+        with pytest.raises(OverlayError):
+            parse_overlay(_overlay_doc(bad), "bad.geojson")  # type: ignore[arg-type]
+
+
+def test_overlay_age_says_how_far_from_the_date_shown() -> None:
+    shown = dt.date(2024, 5, 24)
+    assert overlay_age(shown, shown) is None
+    assert overlay_age(dt.date(2024, 5, 22), shown) is None  # a couple of days: no note
+    assert overlay_age(dt.date(2024, 5, 10), shown) == "14 days before the date shown"
+    assert overlay_age(dt.date(2024, 6, 10), shown) == "17 days after the date shown"
+    assert overlay_age(dt.date(2022, 3, 1), shown) == "2 years 2 months before the date shown"
+    assert overlay_age(dt.date(2024, 1, 20), shown) == "4 months before the date shown"
+
+
+# --- view state from a link (issue 15, item 5) -------------------------------------------
+
+D = [dt.date(2022, 3, d) for d in (1, 2, 3, 5)] + [dt.date(2023, 5, 1), dt.date(2024, 5, 24)]
+FRONTS = ("Donetsk", "Kharkiv", NON_FRONT)
+
+
+def _restore(**params: str) -> vs.Restored:
+    return vs.from_params(params, D, FRONTS, lambda: {"p-1"})
+
+
+def test_link_without_adjustments_says_nothing() -> None:
+    r = _restore(date="2022-03-02", fronts="donetsk", status="claimed", zoom="9")
+    assert r.notices == []
+    assert r.state.mode == vs.DAY and r.state.day == dt.date(2022, 3, 2)
+    assert r.state.fronts == ("Donetsk",) and r.state.zoom == 9
+
+
+def test_bad_and_out_of_range_dates_say_what_was_shown() -> None:
+    r = _restore(date="2022-13-45")
+    assert r.state.day == D[-1] and r.notices == [
+        "'date=2022-13-45' is not a date (YYYY-MM-DD); ignored."
+    ]
+    r = _restore(date="2019-01-01")
+    assert r.state.day == D[0]
+    assert r.notices == [
+        "2019-01-01 is before the first report (2022-03-01): showing 2022-03-01 instead."
+    ]
+    r = _restore(date="2030-01-01")
+    assert r.state.day == D[-1] and "after the latest report (2024-05-24)" in r.notices[0]
+    r = _restore(date="2022-03-04")
+    assert r.notices == ["No report on 2022-03-04: showing 2022-03-03 instead."]
+
+
+def test_readme_range_with_one_report_stays_a_range_and_says_so() -> None:
+    r = _restore(**{"from": "2024-05-01", "to": "2024-05-24"})
+    assert r.state.mode == vs.RANGE and r.state.range == (D[-1], D[-1])
+    assert r.notices == [
+        "Only 2024-05-24 has reports in 2024-05-01 – 2024-05-24: showing that day."
+    ]
+
+
+def test_range_ends_snap_inwards_and_empty_ranges_show_the_nearest_date() -> None:
+    r = _restore(**{"from": "2022-02-20", "to": "2022-03-04"})
+    assert r.state.range == (D[0], dt.date(2022, 3, 3))
+    assert r.notices == [
+        "Reports in 2022-02-20 – 2022-03-04 run from 2022-03-01 to 2022-03-03 (3 dates): "
+        "showing those."
+    ]
+    r = _restore(**{"from": "2022-06-01", "to": "2022-07-01"})  # inside a gap
+    assert r.state.range == (D[3], D[3])
+    assert r.notices == [
+        "No reports in 2022-06-01 – 2022-07-01: showing 2022-03-05, the nearest date."
+    ]
+    r = _restore(**{"from": "2022-03-03", "to": "2022-03-01"}, date="2022-03-02")
+    assert r.state.range == (D[0], D[2])
+    assert "'date=2022-03-02' ignored" in r.notices[0] and "swapped" in r.notices[1]
+    r = _restore(**{"from": "2022-03-02"})  # open end: up to the latest report, no notice
+    assert r.state.range == (D[1], D[-1]) and r.notices == []
+
+
+def test_unknown_and_repeated_filters_and_bad_map_view_are_reported() -> None:
+    r = _restore(fronts="Donetsk,Narnia,donetsk", kind="nuke", zoom="40", center="1,2,3")
+    assert r.state.fronts == ("Donetsk",) and r.state.kinds == ()
+    assert r.state.zoom is None and r.state.center is None
+    text = " | ".join(r.notices)
+    assert "Unknown fronts ignored: Narnia (known: " in text and "Kharkiv" in text
+    assert "Donetsk given more than once in 'fronts'; used once." in text
+    assert "Unknown kind ignored: nuke" in text
+    assert "'zoom=40' is not a zoom level (2–18)" in text and "'center=1,2,3'" in text
+    assert len(r.notices) == 5
+    r = _restore(place="p-2")
+    assert r.state.place is None and "not in the data" in r.notices[0]
+
+
+def test_default_range_is_the_last_30_dates_with_data() -> None:
+    many = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(100)] + [dt.date(2024, 1, 1)]
+    assert vs.default_state(many).range == (many[-30], many[-1])
+    assert vs.default_range(D) == (D[0], D[-1])
+
+
+def test_play_from_the_latest_date_and_through_a_range() -> None:
+    many = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(40)]
+    s, until = vs.play_start(vs.default_state(many), many)  # a day view on the latest date
+    assert s.day == many[-30] and until == many[-1]
+    frames = [s.day]
+    while True:
+        s, moved = vs.play_step(s, many, until)
+        if not moved:
+            break
+        frames.append(s.day)
+    assert frames == many[-30:]
+    rng = replace(vs.default_state(many), mode=vs.RANGE, range=(many[5], many[8]))
+    s, until = vs.play_start(rng, many)
+    assert s.range == (many[5], many[5]) and until == many[8]
+    ends = []
+    while (step := vs.play_step(s, many, until))[1]:
+        s = step[0]
+        ends.append(s.range)
+    assert ends == [(many[5], many[6]), (many[5], many[7]), (many[5], many[8])]
+
+
+def test_gaps_of_a_month_or_more_are_listed_and_a_step_across_one_says_so() -> None:
+    g = vs.gaps(D)
+    assert [(x.after, x.before) for x in g] == [(D[3], D[4]), (D[4], D[5])]
+    assert g[0].text() == "no reports 2022-03-05 → 2023-05-01 (13 months)"
+    s = replace(vs.default_state(D), day=D[3])
+    moved, ok = vs.step(s, D, 1)
+    assert ok and vs.jumped_gap(s, moved, D) == g[0]
+    assert vs.jumped_gap(replace(s, day=D[0]), replace(s, day=D[1]), D) is None
