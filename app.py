@@ -167,7 +167,7 @@ def _restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> Non
     ss.update(
         mode=s.mode, day=s.day, range=s.range, fronts=list(s.fronts),
         statuses=list(s.statuses), kinds=list(s.kinds), place=s.place,
-        center=s.center, zoom=s.zoom, _notices=restored.notices,
+        center=s.center, zoom=s.zoom, _notices=(restored.notices, s.query()),
     )  # fmt: skip
 
 
@@ -487,8 +487,8 @@ def main() -> None:
     st.session_state["_dates"] = dates
     front_opts = _front_options(events)
     _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
-    notices = st.session_state.pop("_notices", [])
-    if notices:
+    notices, restored = st.session_state.get("_notices", ([], None))
+    if notices and _current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     # "Latest report" / "Update now" (fetch area) goes here: above the view, outside it.
     _sidebar_filters(front_opts)

@@ -8,13 +8,14 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from helpers import REPORTS, day, events_frame
+from helpers import FIND_REPORTS, REPORTS, day, events_frame
 
 from geo.errors import OverlayError
 from geo.model import NO_FRONT as NON_FRONT
 from geo.store.query import ViewQuery, filter_events
 from geo.view import state as vs
-from geo.view.labels import front_labels
+from geo.view.find import build_index, find_places
+from geo.view.labels import evidence_table, front_labels
 from geo.view.overlay import overlay_age, parse_overlay
 from geo.view.places import aggregate_places, nearest_place, place_history, place_timeline
 from geo.view.state import export_filename
@@ -302,3 +303,89 @@ def test_gaps_of_a_month_or_more_are_listed_and_a_step_across_one_says_so() -> N
     moved, ok = vs.step(s, D, 1)
     assert ok and vs.jumped_gap(s, moved, D) == g[0]
     assert vs.jumped_gap(replace(s, day=D[0]), replace(s, day=D[1]), D) is None
+
+
+# --- Find a place (issue 15, item 3): the real gazetteer's names and keys ----------------
+
+
+@pytest.fixture(scope="module")
+def place_index():
+    from geo.places.gazetteer import load_gazetteer
+
+    return build_index(aggregate_places(events_frame(FIND_REPORTS)), load_gazetteer())
+
+
+def test_find_common_spellings_and_former_names(place_index) -> None:
+    for q in ("Sievierodonetsk", "Severodonetsk", "Syevyerodonetsk", "sievierodonetsk "):
+        assert [f.place_id for f in find_places(place_index, q)] == ["geonames:691999"], q
+    art = find_places(place_index, "Artemivsk")
+    assert [f.place_id for f in art] == ["geonames:713174"]  # Bakhmut's former name
+    assert art[0].label.startswith("Bakhmut (as Artemivsk) · Donetsk oblast, Bakhmut raion")
+    assert find_places(place_index, "Narnia") == [] and find_places(place_index, " ") == []
+
+
+def test_find_orders_namesakes_by_mentions_and_tells_them_apart(place_index) -> None:
+    bakhmut = find_places(place_index, "Bakhmut")
+    assert [(f.place_id, f.count) for f in bakhmut] == [
+        ("geonames:713174", 3),
+        ("geonames:712959", 1),
+    ]
+    assert "Poltava oblast" in bakhmut[1].label and "1 mention" in bakhmut[1].label
+    lyman = find_places(place_index, "lyman")
+    assert [f.oblast for f in lyman] == ["Donetsk", "Kharkiv"]
+    assert lyman[0].label == "Lyman · Donetsk oblast, Kramatorsk raion · 2 mentions"
+    assert len({f.label for f in lyman}) == len(lyman)  # never two identical lines
+    # a prefix of three letters or more lists places starting with it
+    assert {f.place_id for f in find_places(place_index, "Bakh")} >= {"geonames:713174"}
+
+
+def test_find_works_without_a_gazetteer() -> None:
+    index = build_index(aggregate_places(events_frame(FIND_REPORTS)), None)
+    assert [f.place_id for f in find_places(index, "Sievierodonetsk")] == ["geonames:691999"]
+    assert find_places(index, "Artemivsk") == []  # former names come from the gazetteer
+
+
+# --- front labels over a range and their evidence (issue 15, item 4) ---------------------
+
+
+def test_front_labels_over_a_range_say_as_of_and_summarise(events) -> None:
+    labels = {lab.front: lab for lab in front_labels(events, ranged=True)}
+    don = labels["Donetsk"]
+    assert don.text == "Donetsk — initiative: Russia as of 2024-05-24"
+    assert don.summary == "Russia on 3 dates"  # 20, 21 and 24 May
+    assert labels["Kherson"].summary == "Ukraine on 2 dates"
+    d = events[events["front"] == "Donetsk"]
+    assert don.bbox == (
+        d.geometry.y.min(),
+        d.geometry.x.min(),
+        d.geometry.y.max(),
+        d.geometry.x.max(),
+    )
+    # a single day does not say "as of" (the heading says the date)
+    assert "as of" not in {lab.front: lab for lab in front_labels(events)}["Donetsk"].text
+
+
+def test_label_popup_quotes_the_stored_evidence_sentence_escaped(events) -> None:
+    from geo.view.mapview import map_data
+
+    reports = [
+        {"report": {"date": "2024-05-24", "title": "Own <i>report</i>"},
+         "fronts": [{"name": "Donetsk", "initiative": "Russia",
+                     "evidence": "Russian forces attacked <near> Chasiv Yar."}]},
+        {"report": {"date": "2024-05-21", "title": "Older"},
+         "fronts": [{"name": "Donetsk", "evidence": "Not the date shown."}]},
+        {"report": {"date": "not a date"}, "fronts": [{"name": "Donetsk", "evidence": "x"}]},
+    ]  # fmt: skip
+    table = evidence_table(reports)
+    assert len(table) == 2
+    labels = {lab.front: lab for lab in front_labels(events, True, table)}
+    assert [e.sentence for e in labels["Donetsk"].evidence] == [
+        "Russian forces attacked <near> Chasiv Yar."
+    ]
+    assert labels["Kharkiv"].evidence == ()
+    popups = {lab["html"]: lab["popup"] for lab in map_data(events, True, table).labels}
+    don = next(p for h, p in popups.items() if "Donetsk" in h)
+    assert "Russian forces attacked &lt;near&gt; Chasiv Yar." in don and "<near>" not in don
+    assert "Own &lt;i&gt;report&lt;/i&gt;" in don and "In this range: Russia on 3 dates" in don
+    kh = next(p for h, p in popups.items() if "Kharkiv" in h)
+    assert "No sentence stored" in kh
