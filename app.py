@@ -18,46 +18,28 @@ never rebuilds the map.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
-from geo.errors import FrontlineError, GazetteerError, OverlayError
+from geo.errors import FrontlineError, OverlayError
 from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
 from geo.settings import settings
 from geo.store import Store, open_store
-from geo.store.geojson import export_geojson
 from geo.store.query import ViewQuery
+from geo.view import cache, session
 from geo.view import state as vs
-from geo.view.assets import ensure_leaflet
 from geo.view.basemap import CREDIT as BASEMAP_CREDIT
-from geo.view.basemap import ensure_basemap
-from geo.view.find import PlaceIndex, build_index, find_places
-from geo.view.labels import evidence_table
-from geo.view.mapview import OSM_ATTRIBUTION, Chosen, base_map, map_data, view_layer
-from geo.view.overlay import (
-    date_from_name,
-    list_overlays,
-    load_overlay,
-    overlay_age,
-    overlay_dir,
-    parse_overlay,
-)
-from geo.view.places import aggregate_places, nearest_place, place_timeline
+from geo.view.find import find_places, place_heading
+from geo.view.mapview import OSM_ATTRIBUTION, Chosen, base_map, view_layer
+from geo.view.overlay import choose_overlay, date_from_name, list_overlays, overlay_dir
+from geo.view.places import nearest_place, place_timeline
 from geo.view.safe import md
-from geo.view.trend import (
-    context_window,
-    initiative_by_date,
-    initiative_spec,
-    mentions_per_front,
-    trend_spec,
-)
+from geo.view.trend import context_window, initiative_spec, trend_spec, whole_months
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
@@ -73,191 +55,52 @@ h1.fl-title { font-size: 1.35rem; padding: 0; margin: 0; }
 </style>"""
 
 
-# --------------------------------------------------------------------------- data (cached)
-# Everything derived from the store is cached by the store's location and its
-# stamp, which changes whenever a report is written or removed.
-
-
-@st.cache_resource(show_spinner=False)
-def _assets_ready() -> str:
-    ensure_basemap()
-    return str(ensure_leaflet())
-
-
-@st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def _events(location: str, stamp: str, _store: Store):
-    return _store.load()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
-    return _store.dates()
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _view_events(location: str, stamp: str, q: ViewQuery, _store: Store):
-    return _store.load(q)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _evidence(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    return evidence_table(_store.reports())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_data(location: str, stamp: str, q: ViewQuery, _store: Store):
-    ranged = q.date_from != q.date_to
-    ev = _evidence(location, stamp, _store)
-    return map_data(_view_events(location, stamp, q, _store), ranged, ev)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
-    return export_geojson(_view_events(location, stamp, q, _store))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    return aggregate_places(_events(location, stamp, _store))
-
-
-@st.cache_resource(show_spinner="Reading the gazetteer…", max_entries=4)
-def _place_index(location: str, stamp: str, _store: Store) -> PlaceIndex:
-    from geo.places.gazetteer import load_gazetteer
-
-    try:
-        gaz = load_gazetteer()
-    except GazetteerError:  # names in the data still work; no oblast, raion or old names
-        gaz = None
-    return build_index(_all_places(location, stamp, _store), gaz)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
-    ev = _view_events(location, stamp, q, _store)
-    return mentions_per_front(ev), initiative_by_date(ev)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _overlay_file(path: str, mtime: float) -> dict:
-    from pathlib import Path
-
-    return load_overlay(Path(path))
-
-
-def _front_options(events) -> list[str]:
-    present = set(events["front"].dropna().astype(str).unique()) if len(events) else set()
-    opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
-    if len(events) and events["front"].isna().any():
-        opts.append(NO_FRONT)
-    return opts
-
-
-# --------------------------------------------------------------------------- view state
-
-
-def _restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> None:
-    """Seed widget state from the link once per session; say what had to be adjusted."""
-    ss = st.session_state
-    if ss.get("_restored"):
-        return
-    ss["_restored"] = True
-    restored = vs.from_params(st.query_params.to_dict(), dates, fronts, place_ids)
-    s = restored.state
-    ss.update(
-        mode=s.mode, day=s.day, range=s.range, fronts=list(s.fronts),
-        statuses=list(s.statuses), kinds=list(s.kinds), place=s.place,
-        center=s.center, zoom=s.zoom, _notices=(restored.notices, s.query()),
-    )  # fmt: skip
-
-
-def _current_state() -> vs.ViewState:
-    ss = st.session_state
-    return vs.ViewState(
-        mode=ss["mode"], day=ss["day"], range=tuple(ss["range"]),
-        fronts=tuple(ss.get("fronts") or ()), statuses=tuple(ss.get("statuses") or ()),
-        kinds=tuple(ss.get("kinds") or ()), place=ss.get("place"),
-    )  # fmt: skip
-
-
-def _write_url(s: vs.ViewState) -> None:
-    params = vs.to_params(s)
-    current = st.query_params.to_dict()
-    for k in ("center", "zoom"):  # the map keeps these in the URL itself, in the browser
-        if k in current:
-            params[k] = current[k]
-    if params != current:
-        st.query_params.from_dict(params)
-
-
-def _set_time(s: vs.ViewState) -> None:
-    """Move the sliders from code: their keys carry a counter that code bumps, because a
-    Streamlit widget cannot be given a value and a session-state value at once."""
-    ss = st.session_state
-    before = _current_state()
-    ss["day"], ss["range"] = s.day, s.range
-    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
-    gap = vs.jumped_gap(before, s, _dates_now())
-    ss["_step_note"] = f"Stepped over a gap: {gap.text()}." if gap else None
-
-
-def _dates_now() -> list[dt.date]:
-    return st.session_state.get("_dates") or []
-
-
-def _step(dates: list[dt.date], delta: int) -> None:
-    moved_to, moved = vs.step(_current_state(), dates, delta)
-    if moved:
-        _set_time(moved_to)
-
-
-def _toggle_play(dates: list[dt.date]) -> None:
-    ss = st.session_state
-    ss["playing"] = not ss.get("playing", False)
-    if ss["playing"]:
-        start, ss["_play_until"] = vs.play_start(_current_state(), dates)
-        _set_time(start)
-
-
-def _slider_changed(widget_key: str, state_key: str) -> None:
-    value = st.session_state[widget_key]
-    st.session_state[state_key] = tuple(value) if state_key == "range" else value
-    st.session_state["_step_note"] = None
-
-
 def _time_controls(dates: list[dt.date]) -> vs.ViewState:
     ss = st.session_state
     goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
     if goto in dates:
         ss["mode"] = vs.DAY
-        _set_time(replace(_current_state(), day=goto))
+        ss["_mode_gen"] = ss.get("_mode_gen", 0) + 1
+        session.set_time(replace(session.current_state(), day=goto))
     cols = st.columns([1.55, 0.95, 1.0, 0.95, 5.5], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
-    mode = c_mode.radio("View", list(vs.MODES), key="mode", horizontal=True)
+    # The view's state lives in plain session keys ("mode", "day", "range"); widgets
+    # only show and change it (a widget's own state may be dropped between runs).
+    mk = f"mode_{ss.get('_mode_gen', 0)}"
+    mode = c_mode.radio(
+        "View", list(vs.MODES), key=mk, horizontal=True, index=vs.MODES.index(ss["mode"]),
+        on_change=lambda: ss.__setitem__("mode", ss[mk]),
+    )  # fmt: skip
     c_prev.button(
-        "◀ Prev", key="prev", help="previous date with data", on_click=_step, args=(dates, -1)
+        "◀ Prev",
+        key="prev",
+        help="previous date with data",
+        on_click=session.step,
+        args=(dates, -1),
     )
     playing = ss.get("playing", False)
     c_play.button(
         "⏸ Pause" if playing else "▶ Play", key="play",
         help="play date by date (a range plays through itself)",
-        on_click=_toggle_play, args=(dates,),
+        on_click=session.toggle_play, args=(dates,),
     )  # fmt: skip
-    c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
+    c_next.button(
+        "Next ▶", key="next", help="next date with data", on_click=session.step, args=(dates, 1)
+    )
     fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
     gen = ss.get("_slider_gen", 0)
     wk = f"{'day' if mode == vs.DAY else 'range'}_{gen}"
     value = ss["day"] if mode == vs.DAY else ss["range"]
     picked = c_slider.select_slider(
         "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
-        format_func=fmt, on_change=_slider_changed,
+        format_func=fmt, on_change=session.slider_changed,
         args=(wk, "day" if mode == vs.DAY else "range"),
     )  # fmt: skip
     if mode == vs.DAY:
         ss["day"] = picked
     else:
         ss["range"] = tuple(picked)
-    return _current_state()
+    return session.current_state()
 
 
 def _gap_line(dates: list[dt.date]) -> None:
@@ -313,30 +156,23 @@ def _overlay_controls() -> tuple[dict, dict, str] | None:
     return (files, uploaded, source) if show else None
 
 
-def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> tuple[dict | None, str]:
-    """The overlay nearest ``day``, and a line saying which (and how old) it is."""
+def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> dict | None:
+    """The overlay nearest ``day``, with a line saying which it is, and how old when it is."""
     if offer is None:
-        return None, ""
+        return None
     files, uploaded, source = offer
-    best = vs.nearest_date(sorted(set(files) | set(uploaded)), day)
+    load = lambda p: cache.overlay_file(str(p), p.stat().st_mtime)  # noqa: E731
     try:
-        if best in uploaded:
-            name, data = uploaded[best]
-            geo = parse_overlay(data, name)
-        else:
-            path = files[best]
-            name = path.name
-            geo = _overlay_file(str(path), path.stat().st_mtime)
+        got = choose_overlay(files, uploaded, day, load)
     except OverlayError as exc:
         st.error(md(exc))
-        return None, ""
-    label = f"{name} (area as of {best.isoformat()})"
-    age = overlay_age(best, day)
-    line = f"Occupied area: {md(label)}" + (f", source: {md(source)}" if source else "")
-    if age:
-        st.warning(f"The occupied-area overlay is from {best.isoformat()}, {age}.")
-    st.caption(line)
-    return geo, label + (f", source: {source}" if source else "")
+        return None
+    if got is None:
+        return None
+    if got.age:
+        st.warning(f"The occupied-area overlay is from {got.area_date.isoformat()}, {got.age}.")
+    st.caption(f"Occupied area: {md(got.label)}" + (f", source: {md(source)}" if source else ""))
+    return got.geojson
 
 
 def _upload_panel(store: Store) -> None:
@@ -393,7 +229,7 @@ def _find_panel(store: Store) -> None:
     )  # fmt: skip
     if not query.strip():
         return
-    index = _place_index(store.location, store.stamp(), store)
+    index = cache.place_index(store.location, store.stamp(), store)
     found = find_places(index, query)
     if not found:
         st.caption(f"No place with mentions is called {md(query)}.")
@@ -413,19 +249,13 @@ def _history_panel(events, store: Store) -> None:
     if not pid:
         st.caption("Click a marker or find a place to see every date it was mentioned.")
         return
-    hist = place_timeline(events, pid)
-    index = _place_index(store.location, store.stamp(), store)
-    row = index.places[index.places["place_id"] == pid]
-    if len(row) == 0:
+    head = place_heading(cache.place_index(store.location, store.stamp(), store), pid)
+    if head is None:
         st.caption("The chosen place has no mentions in the data.")
         return
-    r = row.iloc[0]
-    where = ", ".join(
-        x for x in (f"{r['oblast']} oblast" if r["oblast"] else "",
-                    f"{r['raion']} raion" if r["raion"] else "") if x
-    )  # fmt: skip
+    hist = place_timeline(events, pid)
     st.markdown(
-        f"**{md(r['place'])}**" + (f" · {md(where)}" if where else "")
+        f"**{md(head[0])}**" + (f" · {md(head[1])}" if head[1] else "")
         + f"  \n{int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} dates, "
         f"{hist['date'].min()} – {hist['date'].max()}"
     )  # fmt: skip
@@ -461,7 +291,7 @@ def _footer(tiles: bool) -> None:
 
 
 def main() -> None:
-    _assets_ready()
+    cache.assets_ready()
     st.html(PAGE_CSS)
     st.markdown(
         '<h1 class="fl-title">Frontline <small style="font-weight:400;font-size:.8rem;'
@@ -471,7 +301,7 @@ def main() -> None:
     )
     store = open_store()
     loc, stamp = store.location, store.stamp()
-    events = _events(loc, stamp, store)
+    events = cache.events(loc, stamp, store)
     for name, problem in events.attrs.get("skipped", []):
         st.warning(f"Skipped {md(name)}: {md(problem)}")
     if len(events) == 0:
@@ -483,12 +313,14 @@ def main() -> None:
         _footer(False)
         return
 
-    dates = _dates(loc, stamp, store)
+    dates = cache.dates(loc, stamp, store)
     st.session_state["_dates"] = dates
-    front_opts = _front_options(events)
-    _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
+    front_opts = vs.front_options(events["front"].unique().tolist())
+    session.restore_from_url(
+        dates, front_opts, lambda: set(cache.all_places(loc, stamp, store)["place_id"])
+    )
     notices, restored = st.session_state.get("_notices", ([], None))
-    if notices and _current_state().query() == restored:  # until the user moves on
+    if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     # "Latest report" / "Update now" (fetch area) goes here: above the view, outside it.
     _sidebar_filters(front_opts)
@@ -506,23 +338,23 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     """The time controls, the map and the panels beside and under it: what a step redraws."""
     ss = st.session_state
     loc, stamp = store.location, store.stamp()
-    events = _events(loc, stamp, store)
+    events = cache.events(loc, stamp, store)
     view_state = _time_controls(dates)
     _gap_line(dates)
     d_from, d_to = view_state.span
     q = view_state.query()
-    data = _map_data(loc, stamp, q, store)
+    data = cache.view_map_data(loc, stamp, q, store)
     _handle_map_click(ss.get("map"), data.places)
     left, right = st.columns([2.35, 1], gap="small")
     with left:
         head, count = st.columns([1, 1.6], vertical_alignment="bottom")
         head.markdown(f"### {vs.view_title(d_from, d_to)}")
         count.markdown(
-            f"Showing **{len(_view_events(loc, stamp, q, store))}** events at "
+            f"Showing **{len(cache.view_events(loc, stamp, q, store))}** events at "
             f"**{len(data.places)}** places",
             help="One marker per place; its size grows with the number of mentions.",
         )
-        overlay, _ = _overlay_for(offer, d_to)
+        overlay = _overlay_for(offer, d_to)
         m = base_map(
             center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles,
             view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
@@ -535,7 +367,7 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     with right:
         _find_panel(store)
         _history_panel(events, store)
-    _write_url(_current_state())
+    session.write_url(session.current_state())
     # The first map of a session is drawn before anything under it (see _below_map_soon).
     if ss.get("_below_map_ready"):
         _below_map(store, q, d_from, d_to)
@@ -543,22 +375,7 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
         _below_map_soon()
     ss["_below_map_ready"] = True
     if ss.get("playing"):
-        _play_frame(dates)
-
-
-def _play_frame(dates: list[dt.date]) -> None:
-    """One frame of Play: wait, move on, redraw the view (only the fragment)."""
-    ss = st.session_state
-    time.sleep(settings.play_seconds)
-    moved_to, moved = vs.play_step(_current_state(), dates, ss.get("_play_until", dates[-1]))
-    if moved:
-        _set_time(moved_to)
-    else:
-        ss["playing"] = False
-    try:
-        st.rerun(scope="fragment")
-    except StreamlitAPIException:  # this run was a full run (e.g. a filter changed meanwhile)
-        st.rerun()
+        session.play_frame(dates)
 
 
 def _chosen(store: Store) -> Chosen | None:
@@ -567,7 +384,7 @@ def _chosen(store: Store) -> Chosen | None:
     pid = ss.get("place")
     if not pid:
         return None
-    places = _all_places(store.location, store.stamp(), store)
+    places = cache.all_places(store.location, store.stamp(), store)
     row = places[places["place_id"] == pid]
     if len(row) == 0:
         return None
@@ -584,13 +401,14 @@ def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> No
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
-        data=lambda: _export(loc, stamp, q, store),
+        data=lambda: cache.export(loc, stamp, q, store),
         on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
         key="download",
     )  # fmt: skip
     # about a year around the view: a lone later report must not squeeze 2022
-    lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)
-    trend, ini = _trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
+    dates = cache.dates(loc, stamp, store)
+    lo, hi = whole_months(*context_window(pd.Series(dates), d_from, d_to), dates[0], dates[-1])
+    trend, ini = cache.trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
     _trend_panel(trend, ini, d_from, d_to)
 
 

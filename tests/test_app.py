@@ -81,7 +81,7 @@ def test_step_buttons_and_slider(app) -> None:
 
 def test_range_mode_aggregates_per_place(app) -> None:
     at = app()
-    at.radio(key="mode").set_value("Range").run()
+    at.radio(key="mode_0").set_value("Range").run()
     assert _heading(at) == "2024-05-20 – 2024-05-24"
     assert _count(at) == (13, 8)
     q = _qp(at)
@@ -104,7 +104,7 @@ def test_query_params_restore_the_view(app) -> None:
     at = app(**{"from": "2024-05-20", "to": "2024-05-22", "fronts": "Kharkiv,Nowhere",
                 "status": "confirmed,reported", "place": "p-vovch"})  # fmt: skip
     assert not at.exception
-    assert at.radio(key="mode").value == "Range"
+    assert at.radio(key="mode_0").value == "Range"
     assert _heading(at) == "2024-05-20 – 2024-05-22"
     assert at.multiselect(key="fronts").value == ["Kharkiv"]  # unknown front dropped
     assert _count(at) == (3, 2)

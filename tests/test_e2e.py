@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    FIND_REPORTS,
     MAP,
-    VIEWPORT,
     MARKER,
+    VIEWPORT,
     XSS_SECTION,
     XSS_SNIPPET,
     XSS_TITLE,
@@ -320,3 +321,91 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
         for name in expected.unresolved:
             expect(warn).to_contain_text(name)
     assert (ui.server.events_dir / "2024-05-23_dayseries.geojson").exists()  # type: ignore[attr-defined]
+
+
+# --- a store under real GeoNames ids, with a stored evidence sentence -------------------
+
+EVIDENCE = "Our own test sentence: the enemy pressed on <b>Bakhmut</b> from the east."
+
+
+@pytest.fixture(scope="module")
+def find_dashboard(tmp_path_factory: pytest.TempPathFactory):
+    """A store of places under their real ids; one report keeps its evidence sentence
+    (``fronts[].evidence``, as `frontline ingest` writes it for your own reports)."""
+    require_browser()
+    folder = write_store(tmp_path_factory.mktemp("find") / "events", FIND_REPORTS)
+    path = folder / "2023-01-11_dayseries.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["frontline"]["fronts"][0]["evidence"] = EVIDENCE
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with test_server(folder) as srv:
+        yield srv
+
+
+@pytest.fixture
+def find_ui(page, find_dashboard) -> Dashboard:
+    d = Dashboard(page, find_dashboard.url)
+    yield d
+    d.assert_clean()
+
+
+def test_find_a_place_by_former_name_pans_and_highlights(find_ui: Dashboard) -> None:
+    ui = find_ui
+    ui.open("?date=2023-01-11&center=47.0000,33.0000&zoom=8")
+    ui.expect_places(4, heading="2023-01-11")
+    box = ui.page.get_by_role("textbox", name="Find a place")
+    box.fill("Artemivsk")
+    box.press("Enter")
+    match = ui.page.get_by_text(
+        "Bakhmut (as Artemivsk) · Donetsk oblast, Bakhmut raion · 3 mentions", exact=True
+    )
+    expect(match).to_be_visible(timeout=15_000)
+    match.click()
+    expect(ui.page.get_by_text("3 mentions on 2 dates", exact=False)).to_be_visible()
+    expect(ui.map.locator("path.fl-chosen")).to_have_count(1)
+    frame = ui.page.locator(MAP).element_handle().content_frame()
+    # The map pans to the chosen place (from the far-away view the link opened).
+    ui.page.wait_for_function(
+        "f => { const c = f.contentWindow.map.getCenter();"
+        " return Math.abs(c.lat - 48.594) < 0.05 && Math.abs(c.lng - 37.999) < 0.05; }",
+        arg=ui.page.locator(MAP).element_handle(),
+    )
+    assert frame.evaluate("window.map.getZoom()") >= 10
+    # Namesakes are told apart and ordered by mentions.
+    box.fill("Lyman")
+    box.press("Enter")
+    first = ui.page.get_by_text("Lyman · Donetsk oblast, Kramatorsk raion · 2 mentions")
+    second = ui.page.get_by_text("Lyman · Kharkiv oblast, Chuhuiv raion · 1 mention")
+    expect(first).to_be_visible()
+    expect(second).to_be_visible()
+    assert first.bounding_box()["y"] < second.bounding_box()["y"]
+
+
+def test_front_label_click_shows_the_reports_own_sentence(find_ui: Dashboard) -> None:
+    ui = find_ui
+    ui.open("?date=2023-01-11")
+    ui.expect_places(4, heading="2023-01-11")
+    ui.map.locator(".fl-front-label", has_text="Donetsk").click()
+    popup = ui.map.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(EVIDENCE)  # as text: the <b> is not markup
+    expect(popup.locator("b", has_text="Bakhmut")).to_have_count(0)
+    expect(popup).to_contain_text("Day 322 summary")
+
+
+def test_charts_draw_without_console_warnings(page, dashboard) -> None:
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    ui = Dashboard(page, dashboard.url)
+    ui.open("?from=2024-05-21&to=2024-05-24")
+    charts = ui.page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2, timeout=30_000)
+    expect(charts.last.locator("svg, canvas").first).to_be_visible()
+    strip = charts.last.get_by_role("img")
+    for text in ("initiative (pale: inferred)", "Russia", "Ukraine", "neither side", "Donetsk"):
+        expect(strip).to_contain_text(text)  # the strip's legend and its front axis
+    ui.page.get_by_role("button", name="◀ Prev").click()  # and again after a redraw
+    ui.expect_places(7, heading="2024-05-20 – 2024-05-22")
+    expect(charts).to_have_count(2)
+    bad = [m for m in messages if "Infinite extent" in m or "WARN" in m]
+    assert not bad, bad
+    ui.assert_clean()

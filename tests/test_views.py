@@ -389,3 +389,23 @@ def test_label_popup_quotes_the_stored_evidence_sentence_escaped(events) -> None
     assert "Own &lt;i&gt;report&lt;/i&gt;" in don and "In this range: Russia on 3 dates" in don
     kh = next(p for h, p in popups.items() if "Kharkiv" in h)
     assert "No sentence stored" in kh
+
+
+def test_whole_months_widens_the_chart_window_within_the_data() -> None:
+    from geo.view.trend import whole_months
+
+    first, last = dt.date(2022, 2, 24), dt.date(2024, 5, 24)
+    assert whole_months(dt.date(2023, 3, 14), dt.date(2023, 9, 2), first, last) == (
+        dt.date(2023, 3, 1),
+        dt.date(2023, 9, 30),
+    )
+    assert whole_months(dt.date(2022, 2, 25), dt.date(2024, 5, 3), first, last) == (first, last)
+    assert whole_months(dt.date(2023, 12, 5), dt.date(2023, 12, 6), first, last)[1] == dt.date(
+        2023, 12, 31
+    )
+
+
+def test_front_options_in_map_order_then_others_then_no_front() -> None:
+    got = vs.front_options(["Kherson", "Donetsk", None, "Kursk", "Donetsk", float("nan")])
+    assert got == ["Donetsk", "Kherson", "Kursk", NON_FRONT]
+    assert vs.front_options(["Kharkiv"]) == ["Kharkiv"]

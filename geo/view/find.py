@@ -48,6 +48,21 @@ class Found:
         return " · ".join(x for x in (f"{self.name}{alias}", where, n) if x)
 
 
+def where_is(oblast: str, raion: str) -> str:
+    """``"Donetsk oblast, Bakhmut raion"`` (either part left out when unknown)."""
+    parts = (f"{oblast} oblast" if oblast else "", f"{raion} raion" if raion else "")
+    return ", ".join(x for x in parts if x)
+
+
+def place_heading(index: PlaceIndex, place_id: str) -> tuple[str, str] | None:
+    """The chosen place's name and where it is, for the history panel (``None``: no mentions)."""
+    row = index.places[index.places["place_id"] == place_id]
+    if len(row) == 0:
+        return None
+    r = row.iloc[0]
+    return str(r["place"]), where_is(str(r["oblast"]), str(r["raion"]))
+
+
 @dataclass(slots=True)
 class PlaceIndex:
     """Every place with mentions, by each of its name keys (sorted, for prefix search)."""

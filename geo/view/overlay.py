@@ -14,6 +14,8 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import OverlayError
@@ -158,3 +160,39 @@ def load_overlay(path: Path) -> dict:
     except OSError as exc:
         raise OverlayError(f"{path}: cannot read ({exc.strerror})") from exc
     return parse_overlay(data, Path(path).name)
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayChoice:
+    """The overlay drawn for a date, and how to credit and qualify it."""
+
+    geojson: dict
+    name: str
+    area_date: dt.date
+    age: str | None  # see :func:`overlay_age`
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (area as of {self.area_date.isoformat()})"
+
+
+def choose_overlay(
+    files: dict[dt.date, Path],
+    uploaded: dict[dt.date, tuple[str, bytes]],
+    day: dt.date,
+    load: Callable[[Path], dict] = load_overlay,
+) -> OverlayChoice | None:
+    """The overlay (a file or an upload) nearest ``day``; ``None`` when there is none.
+
+    ``load`` reads a file (the app passes a cached reader). Raises
+    :class:`OverlayError` when the chosen file is unusable.
+    """
+    best = nearest_date(set(files) | set(uploaded), day)
+    if best is None:
+        return None
+    if best in uploaded:
+        name, data = uploaded[best]
+        geo = parse_overlay(data, name)
+    else:
+        name, geo = files[best].name, load(files[best])
+    return OverlayChoice(geo, name, best, overlay_age(best, day))

@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from geo.model import KINDS, STATUSES
+from geo.model import KINDS, NO_FRONT, STATUSES
+from geo.places.fronts import CANONICAL
 from geo.store.query import ViewQuery
 
 DAY, RANGE = "Day", "Range"
@@ -67,6 +68,16 @@ def default_range(
 def default_state(dates: Sequence[dt.date]) -> ViewState:
     """What a visitor without a link sees: the latest date; Range = the last 30 dates."""
     return ViewState(DAY, dates[-1], default_range(dates))
+
+
+def front_options(fronts: Sequence[str | None]) -> list[str]:
+    """The fronts a filter offers: the canonical ones present, in map order, then others
+    alphabetically, then "(no front)" when some events have none."""
+    present = {str(f) for f in fronts if f is not None and f == f}  # f == f: not NaN
+    opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
+    if any(f is None or f != f for f in fronts):
+        opts.append(NO_FRONT)
+    return opts
 
 
 def nearest_date(dates: Sequence[dt.date], target: dt.date) -> dt.date:

@@ -43,6 +43,20 @@ def context_window(
     return min(lo, day_from), max(hi, day_to)
 
 
+def whole_months(
+    lo: dt.date, hi: dt.date, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date]:
+    """``lo``..``hi`` widened to whole calendar months, within ``first``..``last``.
+
+    The charts' window moves a day with every step; widened to months it
+    changes only when a step crosses a month, so the charts' tables are
+    computed once per month instead of on every step.
+    """
+    start = max(first, lo.replace(day=1))
+    nxt = (hi.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start, min(last, nxt - dt.timedelta(days=1))
+
+
 def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """Long table ``date, front, mentions``: one row per period and front.
 
