@@ -391,7 +391,7 @@ def _chosen(store: Store) -> Chosen | None:
     r = row.iloc[0]
     return Chosen(
         pid, str(r["place"]), float(r["lat"]), float(r["lon"]),
-        open_popup=bool(ss.pop("_open_popup", False)), focus=ss.get("_focus"),
+        open_popup=ss.get("_open_popup"), focus=ss.get("_focus"),
     )  # fmt: skip
 
 
@@ -437,7 +437,7 @@ def _handle_map_click(value: dict | None, places: pd.DataFrame) -> None:
     pid = nearest_place(places, float(click["lat"]), float(click["lng"]), max_km=CLICK_KM)
     if pid:
         ss["place"] = pid
-        ss["_open_popup"] = True
+        ss["_open_popup"] = uuid.uuid4().hex[:8]
 
 
 if __name__ == "__main__":

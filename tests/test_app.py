@@ -204,3 +204,25 @@ def test_play_steps_to_the_last_date_and_stops(app, monkeypatch) -> None:
     assert _heading(at) == "2024-05-24"
     assert at.session_state["playing"] is False
     assert at.button(key="play").label == "▶ Play"
+
+
+def test_gaps_in_the_data_are_shown_and_a_step_across_one_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import REPORTS, write_store
+
+    later = ("2024-09-02", "dayseries", "Day 921 summary", "https://example.org/r/921",
+             [("Donetsk", "Russia", "stated")],
+             [("p-chasiv", "Donetsk", "", "reported", "attack")])  # fmt: skip
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(write_store(tmp_path / "ev", [*REPORTS, later])))
+    monkeypatch.setenv("FRONTLINE_TILES", "0")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2024-05-24"
+    at.run()
+    gap = "no reports 2024\\-05\\-24 → 2024\\-09\\-02 (3 months)"
+    assert any("Gaps in the data" in c.value and gap in c.value for c in at.caption)
+    at.button(key="next").click().run()
+    assert _heading(at) == "2024-09-02"
+    assert any("Stepped over a gap" in c.value and gap in c.value for c in at.caption)
+    at.button(key="prev").click().run()
+    assert any("Stepped over a gap" in c.value for c in at.caption)  # back across it too

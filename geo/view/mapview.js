@@ -134,6 +134,9 @@
   fl.draw = function (group, v) {
     var map = fl.map, t = v.t, s = fl.o.styles, ex = v.extra || {};
     fl.markers = [];
+    // The old markers are gone: so are their popups (not left fading in the DOM).
+    map.closePopup();
+    map.getPane("popupPane").replaceChildren();
     if (ex.overlay) {
       L.geoJSON(ex.overlay, {interactive: false, style: function () {
         return {color: "#7a0019", weight: 1, fillColor: "#c0392b", fillOpacity: 0.12,
@@ -168,7 +171,8 @@
         fl.focused = ch.focus;
         map.setView([ch.lat, ch.lon], Math.max(map.getZoom(), 10));
       }
-      if (ch && ch.open && ch.marker >= 0 && fl.markers[ch.marker]) {
+      if (ch && ch.open && ch.open !== fl.opened && ch.marker >= 0 && fl.markers[ch.marker]) {
+        fl.opened = ch.open;
         fl.markers[ch.marker].openPopup();
       }
       fl.refresh();

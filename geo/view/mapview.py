@@ -466,15 +466,17 @@ class FrontlineLayer(_Rendered):
 class Chosen:
     """The place picked in "Find a place" or by a click: ringed, and its popup opened once.
 
-    ``focus`` is a token that changes each time the map should pan to the
-    place (a new choice in the search box); the browser pans once per token.
+    ``focus`` and ``open_popup`` are tokens that change each time the map
+    should pan to the place (a choice in the search box) or open its popup (a
+    click, whose popup the redraw would otherwise close); the browser acts
+    once per token, so later redraws leave the user's map alone.
     """
 
     place_id: str
     name: str
     lat: float
     lon: float
-    open_popup: bool = False
+    open_popup: str | None = None
     focus: str | None = None
 
 
