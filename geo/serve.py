@@ -40,7 +40,8 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` as a subprocess; ``url`` is valid once :meth:`start` returns.
 
-    ``script`` runs another page instead (the browser benchmark's bare floor page). ``env`` is added to (``None`` values removed from) this process's
+    ``script`` runs another page instead (the browser benchmark's bare floor
+    page). ``env`` is added to (``None`` values removed from) this process's
     environment; ``events_dir`` sets ``FRONTLINE_EVENTS_DIR``. Use it as a
     context manager so the server stops whatever happens.
     """

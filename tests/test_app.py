@@ -219,7 +219,7 @@ def test_gaps_in_the_data_are_shown_and_a_step_across_one_says_so(
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["date"] = "2024-05-24"
     at.run()
-    gap = "no reports 2024\\-05\\-24 → 2024\\-09\\-02 (3 months)"
+    gap = md_escape("no reports 2024-05-24 → 2024-09-02 (3 months)")
     assert any("Gaps in the data" in c.value and gap in c.value for c in at.caption)
     at.button(key="next").click().run()
     assert _heading(at) == "2024-09-02"
