@@ -347,7 +347,7 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     _handle_map_click(ss.get("map"), data.places)
     left, right = st.columns([2.35, 1], gap="small")
     with left:
-        head, count = st.columns([1, 1.6], vertical_alignment="bottom")
+        head, count = st.columns([1.3, 1], vertical_alignment="bottom")
         head.markdown(f"### {vs.view_title(d_from, d_to)}")
         count.markdown(
             f"Showing **{len(cache.view_events(loc, stamp, q, store))}** events at "

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's geo and app
 
 from geo.serve import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 from geo.settings import settings
@@ -30,7 +33,7 @@ def _settle(page, heading: str) -> None:
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
     frame = page.frame_locator(MAP)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-    frame.locator(".leaflet-container[data-fl-basemap]").wait_for(timeout=60_000)
+    frame.locator(".leaflet-container[data-fl-basemap]").wait_for(state="attached", timeout=60_000)
     page.get_by_text("Activity per front").wait_for(timeout=60_000)
     time.sleep(1.0)  # label placement and fonts
 
