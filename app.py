@@ -52,16 +52,26 @@ PAGE_CSS = """<style>
 [data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
 [data-testid="stSidebarUserContent"] { padding-top: 1.5rem; }
 h1.fl-title { font-size: 1.35rem; padding: 0; margin: 0; }
+h1.fl-title small { font-weight: 400; font-size: .8rem; color: #666; }
 </style>"""
+TITLE = '<h1 class="fl-title">Frontline <small>daily situation reports about the war in Ukraine, \
+as a dated map of the front</small></h1>'
 
 
-def _time_controls(dates: list[dt.date]) -> vs.ViewState:
+def _goto_upload(dates: list[dt.date]) -> None:
+    """After an upload, show the new report's date."""
     ss = st.session_state
-    goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
+    goto = ss.pop("_goto_day", None)
     if goto in dates:
         ss["mode"] = vs.DAY
         ss["_mode_gen"] = ss.get("_mode_gen", 0) + 1
         session.set_time(replace(session.current_state(), day=goto))
+
+
+def _time_controls(dates: list[dt.date]) -> None:
+    """Mode, Prev/Play/Next and the slider. They change the plain session keys through
+    their callbacks, before the run that draws the new view."""
+    ss = st.session_state
     cols = st.columns([1.55, 0.95, 1.0, 0.95, 5.5], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
     # The view's state lives in plain session keys ("mode", "day", "range"); widgets
@@ -71,12 +81,9 @@ def _time_controls(dates: list[dt.date]) -> vs.ViewState:
         "View", list(vs.MODES), key=mk, horizontal=True, index=vs.MODES.index(ss["mode"]),
         on_change=lambda: ss.__setitem__("mode", ss[mk]),
     )  # fmt: skip
+    step = session.step
     c_prev.button(
-        "◀ Prev",
-        key="prev",
-        help="previous date with data",
-        on_click=session.step,
-        args=(dates, -1),
+        "◀ Prev", key="prev", help="previous date with data", on_click=step, args=(dates, -1)
     )
     playing = ss.get("playing", False)
     c_play.button(
@@ -84,23 +91,16 @@ def _time_controls(dates: list[dt.date]) -> vs.ViewState:
         help="play date by date (a range plays through itself)",
         on_click=session.toggle_play, args=(dates,),
     )  # fmt: skip
-    c_next.button(
-        "Next ▶", key="next", help="next date with data", on_click=session.step, args=(dates, 1)
-    )
+    c_next.button("Next ▶", key="next", help="next date", on_click=step, args=(dates, 1))
     fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
     gen = ss.get("_slider_gen", 0)
     wk = f"{'day' if mode == vs.DAY else 'range'}_{gen}"
     value = ss["day"] if mode == vs.DAY else ss["range"]
-    picked = c_slider.select_slider(
+    c_slider.select_slider(
         "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
         format_func=fmt, on_change=session.slider_changed,
         args=(wk, "day" if mode == vs.DAY else "range"),
     )  # fmt: skip
-    if mode == vs.DAY:
-        ss["day"] = picked
-    else:
-        ss["range"] = tuple(picked)
-    return session.current_state()
 
 
 def _gap_line(dates: list[dt.date]) -> None:
@@ -126,34 +126,42 @@ def _sidebar_filters(front_opts: list[str]) -> None:
     sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
 
 
-def _overlay_controls() -> tuple[dict, dict, str] | None:
+def _overlay_offer() -> tuple[dict, dict, str] | None:
     """The occupied-area files on offer (FRONTLINE_OVERLAY_DIR or uploads), when shown.
 
-    Which file is drawn depends on the date, so it is picked in the view
-    fragment (:func:`_overlay_for`); the sidebar only offers the files.
+    Read from the sidebar widgets' state, so the view (and its map) can be
+    drawn before the sidebar; which file is drawn depends on the date
+    (:func:`_overlay_for`).
     """
+    ss = st.session_state
+    files = list_overlays(overlay_dir())
+    uploaded = {
+        d: (up.name, up.getvalue())
+        for up in ss.get("overlay_upload") or []
+        if (d := date_from_name(up.name)) is not None
+    }
+    if not (files or uploaded) or not ss.get("overlay_on", True):
+        return None
+    return files, uploaded, ss.get("overlay_source", settings.overlay_source)
+
+
+def _overlay_sidebar() -> None:
     sb = st.sidebar
     sb.header("Front-line overlay")
-    files = list_overlays(overlay_dir())
     ups = sb.file_uploader(
         "Occupied-area GeoJSON, named with its date (e.g. area_20240524.geojson)",
         type=["geojson", "json"], accept_multiple_files=True, key="overlay_upload",
     )  # fmt: skip
-    uploaded: dict[dt.date, tuple[str, bytes]] = {}
     for up in ups or []:
-        d = date_from_name(up.name)
-        if d is None:
+        if date_from_name(up.name) is None:
             sb.error(f"{md(up.name)}: no date in the file name (use \\*\\_YYYYMMDD.geojson)")
-        else:
-            uploaded[d] = (up.name, up.getvalue())
-    if not files and not uploaded:
+    if not list_overlays(overlay_dir()) and not any(date_from_name(u.name) for u in ups or []):
         sb.caption("No overlay loaded. Set FRONTLINE\\_OVERLAY\\_DIR or upload a file.")
-        return None
-    show = sb.checkbox("Show occupied area", value=True, key="overlay_on")
-    source = sb.text_input(
+        return
+    sb.checkbox("Show occupied area", value=True, key="overlay_on")
+    sb.text_input(
         "Overlay source (for the credits)", value=settings.overlay_source, key="overlay_source"
     )
-    return (files, uploaded, source) if show else None
 
 
 def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> dict | None:
@@ -293,12 +301,7 @@ def _footer(tiles: bool) -> None:
 def main() -> None:
     cache.assets_ready()
     st.html(PAGE_CSS)
-    st.markdown(
-        '<h1 class="fl-title">Frontline <small style="font-weight:400;font-size:.8rem;'
-        'color:#666">daily situation reports about the war in Ukraine, as a dated map of the '
-        "front</small></h1>",
-        unsafe_allow_html=True,
-    )
+    st.markdown(TITLE, unsafe_allow_html=True)
     store = open_store()
     loc, stamp = store.location, store.stamp()
     events = cache.events(loc, stamp, store)
@@ -323,13 +326,14 @@ def main() -> None:
     if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     # "Latest report" / "Update now" (fetch area) goes here: above the view, outside it.
+    # The view first: its map is the first thing sent; the sidebar's place on the page
+    # does not depend on the order, and the view reads the sidebar's values from state.
+    tiles = bool(st.session_state.get("tiles", settings.tiles))
+    _view(store, dates, tiles, _overlay_offer())
     _sidebar_filters(front_opts)
-    tiles = st.sidebar.checkbox(
-        "OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles"
-    )
-    offer = _overlay_controls()
+    st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles")
+    _overlay_sidebar()
     _upload_panel(store)
-    _view(store, dates, tiles, offer)
     _footer(tiles)
 
 
@@ -339,8 +343,9 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     ss = st.session_state
     loc, stamp = store.location, store.stamp()
     events = cache.events(loc, stamp, store)
-    view_state = _time_controls(dates)
-    _gap_line(dates)
+    _goto_upload(dates)
+    controls = st.container()  # filled after the map, so the map is sent first
+    view_state = session.current_state()
     d_from, d_to = view_state.span
     q = view_state.query()
     data = cache.view_map_data(loc, stamp, q, store)
@@ -364,6 +369,9 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
             feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
             returned_objects=["last_object_clicked", "last_object_clicked_count"],
         )  # fmt: skip
+    with controls:
+        _time_controls(dates)
+        _gap_line(dates)
     with right:
         _find_panel(store)
         _history_panel(events, store)
