@@ -129,9 +129,8 @@ def _sidebar_filters(front_opts: list[str]) -> None:
 def _overlay_offer() -> tuple[dict, dict, str] | None:
     """The occupied-area files on offer (FRONTLINE_OVERLAY_DIR or uploads), when shown.
 
-    Read from the sidebar widgets' state, so the view (and its map) can be
-    drawn before the sidebar; which file is drawn depends on the date
-    (:func:`_overlay_for`).
+    Read from the sidebar widgets' state; which file is drawn depends on the
+    date, so it is picked in the view fragment (:func:`_overlay_for`).
     """
     ss = st.session_state
     files = list_overlays(overlay_dir())
@@ -326,14 +325,11 @@ def main() -> None:
     if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     # "Latest report" / "Update now" (fetch area) goes here: above the view, outside it.
-    # The view first: its map is the first thing sent; the sidebar's place on the page
-    # does not depend on the order, and the view reads the sidebar's values from state.
-    tiles = bool(st.session_state.get("tiles", settings.tiles))
-    _view(store, dates, tiles, _overlay_offer())
     _sidebar_filters(front_opts)
-    st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles")
+    tiles = st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles")
     _overlay_sidebar()
     _upload_panel(store)
+    _view(store, dates, tiles, _overlay_offer())
     _footer(tiles)
 
 
@@ -344,7 +340,8 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     loc, stamp = store.location, store.stamp()
     events = cache.events(loc, stamp, store)
     _goto_upload(dates)
-    controls = st.container()  # filled after the map, so the map is sent first
+    _time_controls(dates)
+    _gap_line(dates)
     view_state = session.current_state()
     d_from, d_to = view_state.span
     q = view_state.query()
@@ -369,9 +366,6 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
             feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
             returned_objects=["last_object_clicked", "last_object_clicked_count"],
         )  # fmt: skip
-    with controls:
-        _time_controls(dates)
-        _gap_line(dates)
     with right:
         _find_panel(store)
         _history_panel(events, store)
