@@ -1,17 +1,26 @@
 """The Folium map of a view: one marker per place, coloured by front, styled by status.
 
+The map comes in two parts. :func:`base_map` is what never changes with the
+date: the offline base layer (:mod:`geo.view.basemap`), city names, the
+legend, the drawing code (``mapview.js``, ``mapview.css``) and keeping the
+user's pan and zoom. :func:`view_layer` is one view's markers, front labels,
+overlay and chosen place, as a single ``folium.FeatureGroup``: the app passes
+it to ``st_folium(feature_group_to_add=...)``, so a step swaps that group in
+the browser and the map itself (its iframe, tiles, base layer) is never
+rebuilt. :func:`build_map` joins both into one standalone page for tests and
+benchmarks.
+
 Why not one ``folium.CircleMarker`` + ``folium.Popup`` per place? Each folium
 element renders its own Jinja template and its own JavaScript statements; a
 month of data (a thousand places) then takes seconds. Instead the places go
-into the page as one JSON array and a short script draws them with
-``L.circleMarker``: one template render, and plain Leaflet (no plugin JS, no
-CDN). streamlit-folium still sees every marker as a layer, so clicks report
-their position (``last_object_clicked``).
+into the page as one JSON array drawn with ``L.circleMarker``: one template
+render, plain Leaflet (no plugin JS, no CDN). streamlit-folium still sees
+every marker as a layer, so clicks report their position.
 
 Popups are not in the page as HTML: each distinct string (report title, link,
 front, date...) is in a lookup table once, markers hold small indexes into
 it, and the popup is assembled in the browser when it opens (see
-:class:`MapData`). A year's page is ~14x smaller than with HTML per marker.
+:class:`MapData`), which keeps a year's page small.
 
 All text that came from a report is passed through :func:`html.escape` here,
 in Python, before it reaches the page; the JSON is additionally made safe to
