@@ -236,7 +236,7 @@ def _find_panel(store: Store) -> None:
     )  # fmt: skip
     if not query.strip():
         return
-    index = cache.place_index(store.location, store.stamp(), store)
+    index = cache.place_index(store.location, st.session_state["_stamp"], store)
     found = find_places(index, query)
     if not found:
         st.caption(f"No place with mentions is called {md(query)}.")
@@ -256,7 +256,7 @@ def _history_panel(events, store: Store) -> None:
     if not pid:
         st.caption("Click a marker or find a place to see every date it was mentioned.")
         return
-    head = place_heading(cache.place_index(store.location, store.stamp(), store), pid)
+    head = place_heading(cache.place_index(store.location, st.session_state["_stamp"], store), pid)
     if head is None:
         st.caption("The chosen place has no mentions in the data.")
         return
@@ -337,7 +337,8 @@ def main() -> None:
 def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     """The time controls, the map and the panels beside and under it: what a step redraws."""
     ss = st.session_state
-    loc, stamp = store.location, store.stamp()
+    loc, stamp = store.location, store.stamp()  # once per run: a big folder's listing costs
+    ss["_stamp"] = stamp
     events = cache.events(loc, stamp, store)
     _goto_upload(dates)
     _time_controls(dates)
@@ -386,7 +387,7 @@ def _chosen(store: Store) -> Chosen | None:
     pid = ss.get("place")
     if not pid:
         return None
-    places = cache.all_places(store.location, store.stamp(), store)
+    places = cache.all_places(store.location, ss["_stamp"], store)
     row = places[places["place_id"] == pid]
     if len(row) == 0:
         return None
@@ -399,7 +400,7 @@ def _chosen(store: Store) -> Chosen | None:
 
 def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
     """Download button and trend charts: everything under the map."""
-    loc, stamp = store.location, store.stamp()
+    loc, stamp = store.location, st.session_state["_stamp"]
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
