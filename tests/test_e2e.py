@@ -184,12 +184,29 @@ def _overlap(a: dict, b: dict) -> bool:
     )  # fmt: skip
 
 
+# Labels are placed (and placed again once fonts and the legend settle) in the browser:
+# wait until no label box meets a marker, a control or another label, then measure.
+_LABELS_SETTLED = """() => {
+  const r = (e) => e.getBoundingClientRect();
+  const hit = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const all = (sel) => [...document.querySelectorAll(sel)];
+  const labels = all('.fl-front-label').filter(e => e.offsetWidth).map(r);
+  const others = all('path.leaflet-interactive, .leaflet-control').map(r);
+  return labels.length > 0 && labels.every((l, i) => !others.some(o => hit(l, o))
+    && !labels.slice(i + 1).some(o => hit(l, o)));
+}"""
+
+
 def test_front_labels_sit_inside_the_map_off_the_markers(ui: Dashboard) -> None:
     for query in ("?date=2024-05-24", "?date=2024-05-24&center=48.3000,37.9000&zoom=9",
                   "?from=2024-05-20&to=2024-05-24"):  # fmt: skip
         ui.open(query)
         labels = ui.map.locator(".fl-front-label")
         expect(labels.first).to_be_visible()
+        ui.page.locator(MAP).element_handle().content_frame().wait_for_function(
+            _LABELS_SETTLED, timeout=10_000
+        )
         frame = ui.page.locator(MAP).bounding_box()
         markers = _boxes(ui.map.locator(MARKER))
         others = _boxes(ui.map.locator(".leaflet-control"))

@@ -36,6 +36,9 @@
       map.getContainer().classList.add("fl-tiles");
     }
     map.on("zoomend moveend resize", fl.refresh);
+    // Labels are measured in pixels: place them again once the web fonts (and with them
+    // the legend's final size) are in.
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fl.refresh); }
     fl.keepView(o.viewKey);
   };
 
@@ -177,6 +180,7 @@
       }
       fl.refresh();
     }, 0);
+    setTimeout(fl.refresh, 400);  // again once the legend and fonts have settled
   };
 
   // ---------------------------------------------------------------- front labels
