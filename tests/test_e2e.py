@@ -124,9 +124,14 @@ def test_xss_report_is_shown_as_text(ui: Dashboard) -> None:
     assert ui.dialogs == []
 
 
+_LEAFLET_STYLED = "() => getComputedStyle(document.querySelector('.leaflet-bottom')).position"
+
+
 def test_map_fits_the_window_with_legend_and_scale(ui: Dashboard) -> None:
     ui.open()
     ui.expect_places(4, heading="2024-05-24")
+    frame = ui.page.locator(MAP).element_handle().content_frame()
+    frame.wait_for_function(f"({_LEAFLET_STYLED})() === 'absolute'")  # Leaflet's CSS is in
     height = VIEWPORT["height"]
     box = ui.page.locator(MAP).bounding_box()
     assert box and box["y"] + box["height"] <= height, box
@@ -216,7 +221,7 @@ def test_front_labels_sit_inside_the_map_off_the_markers(ui: Dashboard) -> None:
             assert frame["x"] <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"]
             assert frame["y"] <= b["y"] and b["y"] + b["height"] <= frame["y"] + frame["height"]
             assert not any(_overlap(b, m) for m in markers), (query, b)
-            assert not any(_overlap(b, c) for c in others), (query, b)
+            assert not any(_overlap(b, c) for c in others), (query, b, others)
         for i, a in enumerate(shown):
             assert not any(_overlap(a, b) for b in shown[i + 1 :])
     # Over a range the label says which date's initiative it shows.

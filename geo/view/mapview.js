@@ -27,6 +27,9 @@
       d.innerHTML = o.legend;
       L.DomEvent.disableClickPropagation(d);
       L.DomEvent.disableScrollPropagation(d);
+      // Labels keep clear of the legend: place them again whenever its box changes (the
+      // page's style sheets may arrive after the map is drawn).
+      if (window.ResizeObserver) { new ResizeObserver(function () { fl.refresh(); }).observe(d); }
       return d;
     };
     legend.addTo(map);
@@ -39,6 +42,10 @@
     // Labels are measured in pixels: place them again once the web fonts (and with them
     // the legend's final size) are in.
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fl.refresh); }
+    window.addEventListener("resize", fl.refresh);  // the frame's size is set after the map
+    Array.prototype.forEach.call(document.querySelectorAll("link[rel=stylesheet]"), function (l) {
+      l.addEventListener("load", function () { fl.refresh(); });
+    });
     fl.keepView(o.viewKey);
   };
 
