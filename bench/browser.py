@@ -129,6 +129,7 @@ def _visits(browser, url: str, ready) -> list[float]:
         page.goto(url)
         out.append(wait_first_markers(page, t0))
         ready(page, t0)
+        _idle(page)  # the first visit's page finishes its work (charts) before the next visitor
         ctx.close()
     return out
 
