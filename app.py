@@ -2,16 +2,22 @@
 
 Widgets and layout only. What the widgets show is computed in ``geo`` and
 tested without Streamlit: the store answers queries (:mod:`geo.store`), the
-link and the stepping logic are :mod:`geo.view.state`, the map is
-:mod:`geo.view.mapview`, the per-place tables :mod:`geo.view.places`, the
-charts' data :mod:`geo.view.trend`. Every string that came from a report, a
-file name or a link is shown through :func:`geo.view.safe.md` or as plain text.
+link, the stepping and Play are :mod:`geo.view.state`, the map is
+:mod:`geo.view.mapview`, finding a place :mod:`geo.view.find`, the per-place
+tables :mod:`geo.view.places`, the charts' data :mod:`geo.view.trend`. Every
+string that came from a report, a file name or a link is shown through
+:func:`geo.view.safe.md` or as plain text.
+
+Speed: the time controls, the map and the panels beside and under it are one
+fragment (:func:`_view`), so a step reruns only them; and the map is sent
+once (:func:`geo.view.mapview.base_map`) while each view's markers and labels
+are one feature group that streamlit-folium swaps in place, so the browser
+never rebuilds the map.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from dataclasses import replace
 
@@ -24,251 +30,93 @@ from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
 from geo.settings import settings
 from geo.store import Store, open_store
-from geo.store.geojson import export_geojson
 from geo.store.query import ViewQuery
+from geo.view import cache, session
 from geo.view import state as vs
-from geo.view.assets import ensure_leaflet
-from geo.view.mapview import OSM_ATTRIBUTION, build_map, map_data
-from geo.view.overlay import date_from_name, list_overlays, load_overlay, overlay_dir, parse_overlay
+from geo.view.basemap import CREDIT as BASEMAP_CREDIT
+from geo.view.find import find_places, place_heading
+from geo.view.mapview import OSM_ATTRIBUTION, Chosen, base_map, view_layer
+from geo.view.overlay import choose_overlay, date_from_name, list_overlays, overlay_dir
 from geo.view.places import nearest_place, place_timeline
 from geo.view.safe import md
-from geo.view.trend import (
-    context_window,
-    initiative_by_date,
-    initiative_spec,
-    mentions_from_counts,
-    trend_spec,
-)
+from geo.view.trend import context_window, initiative_spec, trend_spec, whole_months
+from geo.view.update_panel import latest_and_update
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
-BELOW_MAP_AFTER_S = 1.0  # the panels under a session's first map follow it after this
+BELOW_MAP_AFTER_S = 1.0  # the charts under a session's first map follow it after this
+MAP_HEIGHT = 620  # with the header and controls above, the map fits a 1000 px window
+CLICK_KM = 0.5  # a click reports the marker's own position (geo/view/mapview.js)
+# Streamlit's default top padding and title would push the map below the fold.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 2.2rem 1.2rem 1rem 1.2rem; }
+[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+[data-testid="stSidebarUserContent"] { padding-top: 1.5rem; }
+h1.fl-title { font-size: 1.35rem; padding: 0; margin: 0; }
+h1.fl-title small { font-weight: 400; font-size: .8rem; color: #666; }
+</style>"""
+TITLE = '<h1 class="fl-title">Frontline <small>daily situation reports about the war in Ukraine, \
+as a dated map of the front</small></h1>'
 
 
-# --------------------------------------------------------------------------- data (cached)
-# Everything derived from the store is cached by the store's location and its
-# stamp, which changes whenever a report is written or removed.
-
-
-@st.cache_resource(show_spinner=False)
-def _leaflet_ready() -> str:
-    return str(ensure_leaflet())
-
-
-# The app never loads the whole store: it asks for the view, and for aggregates (fronts,
-# places, counts), which a database computes itself (geo.store.base.Store).
-@st.cache_resource(show_spinner="Loading events…", max_entries=4)
-def _fronts(location: str, stamp: str, _store: Store) -> list[str]:
-    return _store.fronts()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _skipped(location: str, stamp: str, _store: Store) -> list[tuple[str, str]]:
-    return _store.skipped()
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _place_events(location: str, stamp: str, place_id: str, _store: Store):
-    return _store.place_events(place_id)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
-    return _store.dates()
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _view(location: str, stamp: str, q: ViewQuery, _store: Store):
-    return _store.load(q)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_data(location: str, stamp: str, q: ViewQuery, _store: Store):
-    return map_data(_view(location, stamp, q, _store))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
-    return export_geojson(_view(location, stamp, q, _store))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    p = _store.places()
-    p["label"] = p["place"] + " · " + p["fronts"] + " · " + p["count"].astype(str) + "×"
-    return p.sort_values("place", kind="stable").reset_index(drop=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
-    return mentions_from_counts(_store.front_counts(q)), initiative_by_date(_store.initiatives(q))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _overlay_file(path: str, mtime: float) -> dict:
-    from pathlib import Path
-
-    return load_overlay(Path(path))
-
-
-def _front_options(fronts: list[str]) -> list[str]:
-    present = set(fronts) - {NO_FRONT}
-    opts = [f for f in CANONICAL if f in present] + sorted(present - set(CANONICAL))
-    if NO_FRONT in fronts:
-        opts.append(NO_FRONT)
-    return opts
-
-
-# --------------------------------------------------------------------------- view state
-
-
-def _restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> None:
-    """Seed widget state from the link once per session; say what had to be adjusted."""
+def _goto_upload(dates: list[dt.date]) -> None:
+    """After an upload, show the new report's date."""
     ss = st.session_state
-    if ss.get("_restored"):
-        return
-    ss["_restored"] = True
-    restored = vs.from_params(st.query_params.to_dict(), dates, fronts, place_ids)
-    s = restored.state
-    ss.update(
-        mode=s.mode, day=s.day, range=s.range, fronts=list(s.fronts),
-        statuses=list(s.statuses), kinds=list(s.kinds), place=s.place,
-        center=s.center, zoom=s.zoom, _notices=restored.notices,
-    )  # fmt: skip
-
-
-def _current_state() -> vs.ViewState:
-    ss = st.session_state
-    return vs.ViewState(
-        mode=ss["mode"], day=ss["day"], range=tuple(ss["range"]),
-        fronts=tuple(ss.get("fronts") or ()), statuses=tuple(ss.get("statuses") or ()),
-        kinds=tuple(ss.get("kinds") or ()), place=ss.get("place"),
-    )  # fmt: skip
-
-
-def _write_url(s: vs.ViewState) -> None:
-    params = vs.to_params(s)
-    current = st.query_params.to_dict()
-    for k in ("center", "zoom"):  # the map keeps these in the URL itself, in the browser
-        if k in current:
-            params[k] = current[k]
-    if params != current:
-        st.query_params.from_dict(params)
-
-
-def _set_time(s: vs.ViewState) -> None:
-    """Move the sliders from code: their keys carry a counter that code bumps, because a
-    Streamlit widget cannot be given a value and a session-state value at once."""
-    ss = st.session_state
-    ss["day"], ss["range"] = s.day, s.range
-    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
-
-
-def _step(dates: list[dt.date], delta: int) -> None:
-    moved_to, moved = vs.step(_current_state(), dates, delta)
-    if moved:
-        _set_time(moved_to)
-    else:
-        st.session_state["playing"] = False
-
-
-def _toggle_play(dates: list[dt.date]) -> None:
-    ss = st.session_state
-    ss["playing"] = not ss.get("playing", False)
-    if ss["playing"]:
-        _set_time(vs.play_start(_current_state(), dates))
-
-
-def _slider_changed(widget_key: str, state_key: str) -> None:
-    value = st.session_state[widget_key]
-    st.session_state[state_key] = tuple(value) if state_key == "range" else value
-
-
-def _time_controls(dates: list[dt.date]) -> vs.ViewState:
-    ss = st.session_state
-    goto = ss.pop("_goto_day", None)  # set by an upload: show the new report's date
+    goto = ss.pop("_goto_day", None)
     if goto in dates:
         ss["mode"] = vs.DAY
-        _set_time(replace(_current_state(), day=goto))
-    cols = st.columns([1.4, 0.9, 1.0, 0.9, 6], vertical_alignment="bottom")
+        ss["_mode_gen"] = ss.get("_mode_gen", 0) + 1
+        session.set_time(replace(session.current_state(), day=goto))
+
+
+def _time_controls(dates: list[dt.date]) -> None:
+    """Mode, Prev/Play/Next and the slider. They change the plain session keys through
+    their callbacks, before the run that draws the new view."""
+    ss = st.session_state
+    cols = st.columns([1.55, 0.95, 1.0, 0.95, 5.5], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
-    mode = c_mode.radio("View", list(vs.MODES), key="mode", horizontal=True)
+    # The view's state lives in plain session keys ("mode", "day", "range"); widgets
+    # only show and change it (a widget's own state may be dropped between runs).
+    mk = f"mode_{ss.get('_mode_gen', 0)}"
+    mode = c_mode.radio(
+        "View", list(vs.MODES), key=mk, horizontal=True, index=vs.MODES.index(ss["mode"]),
+        on_change=lambda: ss.__setitem__("mode", ss[mk]),
+    )  # fmt: skip
+    step = session.step
     c_prev.button(
-        "◀ Prev", key="prev", help="previous date with data", on_click=_step, args=(dates, -1)
+        "◀ Prev", key="prev", help="previous date with data", on_click=step, args=(dates, -1)
     )
     playing = ss.get("playing", False)
     c_play.button(
-        "⏸ Pause" if playing else "▶ Play", key="play", help="play date by date",
-        on_click=_toggle_play, args=(dates,),
+        "⏸ Pause" if playing else "▶ Play", key="play",
+        help="play date by date (a range plays through itself)",
+        on_click=session.toggle_play, args=(dates,),
     )  # fmt: skip
-    c_next.button("Next ▶", key="next", help="next date with data", on_click=_step, args=(dates, 1))
+    c_next.button("Next ▶", key="next", help="next date", on_click=step, args=(dates, 1))
     fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
     gen = ss.get("_slider_gen", 0)
-    if mode == vs.DAY:
-        wk = f"day_{gen}"
-        ss["day"] = c_slider.select_slider(
-            "Date", options=dates, value=ss["day"], key=wk, format_func=fmt,
-            on_change=_slider_changed, args=(wk, "day"),
-        )  # fmt: skip
-    else:
-        wk = f"range_{gen}"
-        ss["range"] = tuple(
-            c_slider.select_slider(
-                "Date range",
-                options=dates,
-                value=ss["range"],
-                key=wk,
-                format_func=fmt,
-                on_change=_slider_changed,
-                args=(wk, "range"),
-            )
-        )
-    return _current_state()
+    wk = f"{'day' if mode == vs.DAY else 'range'}_{gen}"
+    value = ss["day"] if mode == vs.DAY else ss["range"]
+    c_slider.select_slider(
+        "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
+        format_func=fmt, on_change=session.slider_changed,
+        args=(wk, "day" if mode == vs.DAY else "range"),
+    )  # fmt: skip
+
+
+def _gap_line(dates: list[dt.date]) -> None:
+    """The slider only stops at dates with data: say where months pass without any."""
+    note = st.session_state.get("_step_note")
+    gaps = vs.gaps(dates)
+    if note:
+        st.caption(f"⚠️ {md(note)}")
+    elif gaps:
+        shown = "; ".join(g.text() for g in gaps[-3:])
+        more = f" and {len(gaps) - 3} earlier" if len(gaps) > 3 else ""
+        st.caption(f"Gaps in the data: {md(shown)}{more}.")
 
 
 # --------------------------------------------------------------------------- panels
-
-
-def _latest_and_update(store: Store) -> None:
-    """The line "Latest report: DATE (N days ago)"; for an operator who turned it on
-    (FRONTLINE_ALLOW_UPDATE=1), "Update now", which runs ``frontline update`` for every
-    source with a progress bar. The work and the texts are :mod:`geo.fetch.update`."""
-    from geo.fetch.update import (
-        latest_line,
-        latest_report,
-        progress_text,
-        summary_message,
-        update_all,
-    )
-
-    ss = st.session_state
-    left, right = st.columns([6, 1], vertical_alignment="center")
-    left.caption(md(latest_line(latest_report(store))))
-    done = ss.pop("_update_result", None)
-    if done is not None:
-        (st.success if done[0] else st.warning)("\n\n".join(md(line) for line in done[1]))
-    if not settings.allow_update:
-        return
-    if not right.button(
-        "Update now", key="update_now", disabled=store.read_only,
-        help="Fetch new reports from their publishers and add them to the map",
-    ):  # fmt: skip
-        return
-    bar = st.progress(0.0, text="Asking the publishers for new reports…")
-    try:
-        summaries = update_all(
-            store, on_progress=lambda d, t, o: bar.progress(d / t, text=progress_text(d, t, o))
-        )
-    except FrontlineError as exc:  # another update running, a bad setting
-        bar.empty()
-        st.error(md(exc))
-        return
-    bar.empty()
-    ss["_update_result"] = summary_message(summaries)
-    added = [o.day for s in summaries for o in s.outcomes if o.status in ("new", "replaced")]
-    if added:
-        ss["_goto_day"] = max(added)  # as after an upload: show the newest report
-    st.rerun()  # the new reports are in the store: draw the map again with them
 
 
 def _sidebar_filters(front_opts: list[str]) -> None:
@@ -279,46 +127,60 @@ def _sidebar_filters(front_opts: list[str]) -> None:
     sb.multiselect("Kind", list(KINDS), key="kinds", placeholder="Any kind")
 
 
-def _overlay_controls(day: dt.date) -> tuple[dict | None, str | None]:
-    """The occupied-area layer nearest ``day``, from FRONTLINE_OVERLAY_DIR or uploads."""
+def _overlay_offer() -> tuple[dict, dict, str] | None:
+    """The occupied-area files on offer (FRONTLINE_OVERLAY_DIR or uploads), when shown.
+
+    Read from the sidebar widgets' state; which file is drawn depends on the
+    date, so it is picked in the view fragment (:func:`_overlay_for`).
+    """
+    ss = st.session_state
+    files = list_overlays(overlay_dir())
+    uploaded = {
+        d: (up.name, up.getvalue())
+        for up in ss.get("overlay_upload") or []
+        if (d := date_from_name(up.name)) is not None
+    }
+    if not (files or uploaded) or not ss.get("overlay_on", True):
+        return None
+    return files, uploaded, ss.get("overlay_source", settings.overlay_source)
+
+
+def _overlay_sidebar() -> None:
     sb = st.sidebar
     sb.header("Front-line overlay")
-    files = list_overlays(overlay_dir())
     ups = sb.file_uploader(
         "Occupied-area GeoJSON, named with its date (e.g. area_20240524.geojson)",
         type=["geojson", "json"], accept_multiple_files=True, key="overlay_upload",
     )  # fmt: skip
-    uploaded: dict[dt.date, tuple[str, bytes]] = {}
     for up in ups or []:
-        d = date_from_name(up.name)
-        if d is None:
+        if date_from_name(up.name) is None:
             sb.error(f"{md(up.name)}: no date in the file name (use \\*\\_YYYYMMDD.geojson)")
-        else:
-            uploaded[d] = (up.name, up.getvalue())
-    if not files and not uploaded:
+    if not list_overlays(overlay_dir()) and not any(date_from_name(u.name) for u in ups or []):
         sb.caption("No overlay loaded. Set FRONTLINE\\_OVERLAY\\_DIR or upload a file.")
-        return None, None
-    show = sb.checkbox("Show occupied area", value=True, key="overlay_on")
-    source = sb.text_input(
+        return
+    sb.checkbox("Show occupied area", value=True, key="overlay_on")
+    sb.text_input(
         "Overlay source (for the credits)", value=settings.overlay_source, key="overlay_source"
     )
-    if not show:
-        return None, None
-    best = vs.nearest_date(sorted(set(files) | set(uploaded)), day)
+
+
+def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> dict | None:
+    """The overlay nearest ``day``, with a line saying which it is, and how old when it is."""
+    if offer is None:
+        return None
+    files, uploaded, source = offer
+    load = lambda p: cache.overlay_file(str(p), p.stat().st_mtime)  # noqa: E731
     try:
-        if best in uploaded:
-            name, data = uploaded[best]
-            geo = parse_overlay(data, name)
-        else:
-            path = files[best]
-            name = path.name
-            geo = _overlay_file(str(path), path.stat().st_mtime)
+        got = choose_overlay(files, uploaded, day, load)
     except OverlayError as exc:
-        sb.error(md(exc))
-        return None, None
-    label = f"{name} (area as of {best.isoformat()})"
-    sb.caption(f"Showing {md(label)}")
-    return geo, label + (f", source: {source}" if source else "")
+        st.error(md(exc))
+        return None
+    if got is None:
+        return None
+    if got.age:
+        st.warning(f"The occupied-area overlay is from {got.area_date.isoformat()}, {got.age}.")
+    st.caption(f"Occupied area: {md(got.label)}" + (f", source: {md(source)}" if source else ""))
+    return got.geojson
 
 
 def _upload_panel(store: Store) -> None:
@@ -359,26 +221,56 @@ def _ingest_upload(name: str, data: bytes, store: Store) -> tuple:
         return (False, f"{type(exc).__name__}: {exc}", None, 0, [])
 
 
-def _history_panel(store: Store, places_all: pd.DataFrame) -> None:
-    st.subheader("Place history")
-    ids = places_all["place_id"].tolist()
-    st.session_state.setdefault("place", None)
-    labels = dict(zip(ids, places_all["label"], strict=True))
-    pid = st.selectbox(
-        "Find a place (or click one on the map)", ids, key="place",
-        format_func=lambda p: labels.get(p, p), placeholder="Type a place name…",
+def _choose_place(pid: str) -> None:
+    """A pick in "Find a place": select it, and pan the map to it once."""
+    ss = st.session_state
+    ss["place"] = pid
+    ss["_focus"] = uuid.uuid4().hex[:8]
+
+
+def _find_panel(store: Store) -> None:
+    """Find a place by any spelling or former name; same-name places by oblast and raion."""
+    ss = st.session_state
+    query = st.text_input(
+        "Find a place", key="find_q", placeholder="e.g. Bakhmut, Artemivsk, Sievierodonetsk",
+        help="Any spelling or former name; places are listed by number of mentions.",
     )  # fmt: skip
-    if not pid:
-        st.caption("Pick a place to see every date it was mentioned.")
+    if not query.strip():
         return
-    hist = place_timeline(_place_events(store.location, store.stamp(), pid, store), pid)
-    match = places_all.loc[places_all["place_id"] == pid, "place"]
-    name = str(match.iloc[0]) if len(match) else pid
+    index = cache.place_index(store.location, st.session_state["_stamp"], store)
+    found = find_places(index, query)
+    if not found:
+        st.caption(f"No place with mentions is called {md(query)}.")
+        return
+    labels = {f.place_id: f.label for f in found}
+    current = ss.get("place")
+    st.radio(
+        "Matches", list(labels), key=f"find_pick_{query.strip().casefold()}",
+        index=list(labels).index(current) if current in labels else None,
+        format_func=lambda p: labels[p], label_visibility="collapsed",
+        on_change=lambda: _choose_place(ss[f"find_pick_{query.strip().casefold()}"]),
+    )  # fmt: skip
+
+
+def _history_panel(store: Store) -> None:
+    ss = st.session_state
+    pid = ss.get("place")
+    if not pid:
+        st.caption("Click a marker or find a place to see every date it was mentioned.")
+        return
+    head = place_heading(cache.place_index(store.location, ss["_stamp"], store), pid)
+    if head is None:
+        st.caption("The chosen place has no mentions in the data.")
+        return
+    hist = place_timeline(cache.place_events(store.location, ss["_stamp"], pid, store), pid)
     st.markdown(
-        f"**{md(name)}**: {int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} "
-        f"dates, {hist['date'].min()} – {hist['date'].max()}"
+        f"**{md(head[0])}**" + (f" · {md(head[1])}" if head[1] else "")
+        + f"  \n{int(hist['mentions'].sum())} mentions on {hist['date'].nunique()} dates, "
+        f"{hist['date'].min()} – {hist['date'].max()}"
+    )  # fmt: skip
+    st.dataframe(
+        hist.sort_values("date", ascending=False), hide_index=True, width="stretch", height=300
     )
-    st.dataframe(hist, hide_index=True, width="stretch")
 
 
 def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: dt.date) -> None:
@@ -388,19 +280,17 @@ def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: 
         return
     fronts = sorted(t["front"].unique(), key=lambda f: (f not in CANONICAL, f))
     colors = [color(None if f == NO_FRONT else f) for f in fronts]
-    spec = trend_spec(fronts, colors, day_from.isoformat(), day_to.isoformat())
-    st.vega_lite_chart(t, spec, width="stretch")
+    spec = trend_spec(t, fronts, colors, day_from.isoformat(), day_to.isoformat())
+    st.vega_lite_chart(spec=spec, width="stretch")
     if len(ini):
-        st.caption("Initiative by report (pale = inferred)")
-        st.vega_lite_chart(ini, initiative_spec(ini["front"].nunique()), width="stretch")
+        st.caption("Initiative by report, per front")
+        st.vega_lite_chart(spec=initiative_spec(ini), width="stretch")
 
 
-def _footer(tiles: bool, overlay_label: str | None) -> None:
-    parts = [settings.geonames_credit]
+def _footer(tiles: bool) -> None:
+    parts = [settings.geonames_credit, BASEMAP_CREDIT]
     if tiles:
         parts.append(f"Map tiles {OSM_ATTRIBUTION}.")
-    if overlay_label:
-        parts.append(f"Occupied-area overlay: {md(overlay_label)}.")
     parts.append("Events: parsed from the situation reports named in each popup.")
     st.divider()
     st.caption(" · ".join(parts))
@@ -410,120 +300,145 @@ def _footer(tiles: bool, overlay_label: str | None) -> None:
 
 
 def main() -> None:
-    _leaflet_ready()
-    st.title("Frontline")
-    st.caption("Daily situation reports about the war in Ukraine, as a dated map of the front.")
+    cache.assets_ready()
+    st.html(PAGE_CSS)
+    st.markdown(TITLE, unsafe_allow_html=True)
     store = open_store()
     loc, stamp = store.location, store.stamp()
-    for name, problem in _skipped(loc, stamp, store):
+    for name, problem in cache.skipped(loc, stamp, store):
         st.warning(f"Skipped {md(name)}: {md(problem)}")
-    dates = _dates(loc, stamp, store)
+    dates = cache.dates(loc, stamp, store)
     if not dates:
+        latest_and_update(store)
         _upload_panel(store)
-        st.info(
-            f"No events in {md(loc)}. Add reports in the sidebar, or run "
-            "`frontline ingest REPORT...`."
-        )
-        _footer(False, None)
+        st.info(f"No events in {md(loc)}. Add reports, or run `frontline ingest REPORT...`.")
+        _footer(False)
         return
 
-    # Only what the first map needs comes before it: the list of all places
-    # (for the history panel) and the trend tables are built after it.
-    front_opts = _front_options(_fronts(loc, stamp, store))
-    _restore_from_url(dates, front_opts, lambda: set(_all_places(loc, stamp, store)["place_id"]))
-    for notice in st.session_state.pop("_notices", []):
-        st.info(md(notice))
-    _sidebar_filters(front_opts)
-    tiles = st.sidebar.checkbox(
-        "OpenStreetMap tiles (needs internet)", value=settings.tiles, key="tiles"
+    st.session_state["_dates"] = dates
+    front_opts = vs.front_options(cache.fronts(loc, stamp, store))
+    session.restore_from_url(
+        dates, front_opts, lambda: set(cache.all_places(loc, stamp, store)["place_id"])
     )
-    view_state = _time_controls(dates)
-    _latest_and_update(store)
+    notices, restored = st.session_state.get("_notices", ([], None))
+    if notices and session.current_state().query() == restored:  # until the user moves on
+        st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
+    latest_and_update(store)
+    _sidebar_filters(front_opts)
+    tiles = st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles")
+    _overlay_sidebar()
+    _upload_panel(store)
+    _view(store, dates, tiles, _overlay_offer())
+    _footer(tiles)
+
+
+@st.fragment
+def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
+    """The time controls, the map and the panels beside and under it: what a step redraws."""
+    ss = st.session_state
+    loc, stamp = store.location, store.stamp()  # once per run: a big folder's listing costs
+    ss["_stamp"] = stamp
+    _goto_upload(dates)
+    _time_controls(dates)
+    _gap_line(dates)
+    view_state = session.current_state()
     d_from, d_to = view_state.span
     q = view_state.query()
-    overlay, overlay_label = _overlay_controls(d_to)
-    _upload_panel(store)
-
-    view = _view(loc, stamp, q, store)
-    data = _map_data(loc, stamp, q, store)
-    st.markdown(f"## {vs.view_title(d_from, d_to)}")
-    st.markdown(
-        f"Showing **{len(view)}** events at **{len(data.places)}** places",
-        help="One marker per place; its size grows with the number of mentions.",
-    )
-
-    ss = st.session_state
-    m, _ = build_map(
-        view, center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles, overlay=overlay,
-        overlay_label=overlay_label, data=data,
-        view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
-    )  # fmt: skip
-    out = st_folium(
-        m, key="map", height=620, use_container_width=True,
-        returned_objects=["last_object_clicked"],
-    )  # fmt: skip
-    _handle_map_click((out or {}).get("last_object_clicked"), data.places)
-    _write_url(_current_state())
-
-    # The first map of a session is drawn before anything below it (see
-    # _below_map_soon); a link naming a place opens with its history at once.
-    if ss.get("_below_map_ready") or ss.get("place"):
+    data = cache.view_map_data(loc, stamp, q, store)
+    _handle_map_click(ss.get("map"), data.places)
+    left, right = st.columns([2.35, 1], gap="small")
+    with left:
+        head, count = st.columns([1.3, 1], vertical_alignment="bottom")
+        head.markdown(f"### {vs.view_title(d_from, d_to)}")
+        count.markdown(
+            f"Showing **{len(cache.view_events(loc, stamp, q, store))}** events at "
+            f"**{len(data.places)}** places",
+            help="One marker per place; its size grows with the number of mentions.",
+        )
+        overlay = _overlay_for(offer, d_to)
+        m = base_map(
+            center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles,
+            view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
+        )  # fmt: skip
+        st_folium(
+            m, key="map", height=MAP_HEIGHT, use_container_width=True,
+            feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
+            returned_objects=["last_object_clicked", "last_object_clicked_count"],
+        )  # fmt: skip
+    with right:
+        _find_panel(store)
+        _history_panel(store)
+    session.write_url(session.current_state())
+    # The first map of a session is drawn before anything under it (see _below_map_soon).
+    if ss.get("_below_map_ready"):
         _below_map(store, q, d_from, d_to)
     else:
         _below_map_soon()
     ss["_below_map_ready"] = True
-    _footer(tiles, overlay_label)
-
     if ss.get("playing"):
-        time.sleep(settings.play_seconds)
-        _step(dates, 1)
-        st.rerun()
+        session.play_frame(dates)
+
+
+def _chosen(store: Store) -> Chosen | None:
+    """The selected place, for the map: ringed; its popup opened right after a click."""
+    ss = st.session_state
+    pid = ss.get("place")
+    if not pid:
+        return None
+    places = cache.all_places(store.location, ss["_stamp"], store)
+    row = places[places["place_id"] == pid]
+    if len(row) == 0:
+        return None
+    r = row.iloc[0]
+    return Chosen(
+        pid, str(r["place"]), float(r["lat"]), float(r["lon"]),
+        open_popup=ss.get("_open_popup"), focus=ss.get("_focus"),
+    )  # fmt: skip
 
 
 def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
-    """Download button, place history and trend charts: everything under the map."""
-    loc, stamp = store.location, store.stamp()
+    """Download button and trend charts: everything under the map."""
+    loc, stamp = store.location, st.session_state["_stamp"]
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
-        data=lambda: _export(loc, stamp, q, store),
+        data=lambda: cache.export(loc, stamp, q, store),
         on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
         key="download",
     )  # fmt: skip
-    left, right = st.columns(2)
-    with left:
-        _history_panel(store, _all_places(loc, stamp, store))
-    with right:
-        # about a year around the view: a lone later report must not squeeze 2022
-        lo, hi = context_window(pd.Series(_dates(loc, stamp, store)), d_from, d_to)
-        trend, ini = _trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
-        _trend_panel(trend, ini, d_from, d_to)
+    # about a year around the view: a lone later report must not squeeze 2022
+    dates = cache.dates(loc, stamp, store)
+    lo, hi = whole_months(*context_window(pd.Series(dates), d_from, d_to), dates[0], dates[-1])
+    trend, ini = cache.trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
+    _trend_panel(trend, ini, d_from, d_to)
 
 
 @st.fragment(run_every=BELOW_MAP_AFTER_S)
 def _below_map_soon() -> None:
-    """Draws nothing; fires once, in the browser, to bring the panels under the first map.
+    """Draws nothing; fires once, in the browser, to bring the charts under the first map.
 
     The browser shows a batch of new elements only when the code of all of
-    them has loaded: sent with the first map, the charts (Vega) and the other
-    panels would hold the map back by about a second. So the first run of a
-    session stops at the map, and this timer asks for a full run a moment
-    later; that run draws the panels and, not calling this fragment, cancels
-    the timer.
+    them has loaded: sent with the first map, the charts (Vega) would hold
+    the map back. So the first run of a session stops at the map, and this
+    timer asks for a full run a moment later; that run draws the charts and,
+    not calling this fragment, cancels the timer.
     """
     if st.session_state.get("_below_map_ready"):  # not the call inside the first run
         st.rerun()
 
 
-def _handle_map_click(click: dict | None, places: pd.DataFrame) -> None:
-    """A click on a marker selects the place under it for the history panel below."""
+def _handle_map_click(value: dict | None, places: pd.DataFrame) -> None:
+    """A click on a marker selects the place under it (and reopens its popup on the redraw)."""
     ss = st.session_state
-    if not click or click == ss.get("_handled_click"):
+    click = (value or {}).get("last_object_clicked")
+    token = ((value or {}).get("last_object_clicked_count"), click)
+    if not click or token == ss.get("_handled_click"):
         return
-    ss["_handled_click"] = click
-    pid = nearest_place(places, float(click["lat"]), float(click["lng"]))
+    ss["_handled_click"] = token
+    pid = nearest_place(places, float(click["lat"]), float(click["lng"]), max_km=CLICK_KM)
     if pid:
         ss["place"] = pid
+        ss["_open_popup"] = uuid.uuid4().hex[:8]
 
 
 if __name__ == "__main__":

@@ -11,8 +11,14 @@ iframe, as many markers as :func:`geo.view.query.aggregate_places` finds for the
 date, and the markers' popups carry the date (so the old map, with the same
 marker count by chance, does not count).
 
-Targets (issue 7): first markers within 3 s of navigation; a step updates the
-map within 1 s, also with the 10-year store.
+The floor: a bare Streamlit page with one ``st_folium`` marker
+(bench/floor_app.py), timed in the same run, first and second visitor. The
+machine is shared, so the first-marker figures are printed as ratios to it.
+
+Targets (issue 15): first markers for a second visitor at most 1.5x the
+floor, for a first visitor at most 2x; a step (button or arrow key) updates
+the map within 0.3 s on the shipped data and 0.5 s on the 10-year store,
+without rebuilding the map's iframe.
 
 Usage: python bench/browser.py [--events-dir DIR] [--steps 5] [--no-synthetic]
 (needs /usr/bin/chromium and Playwright; without them, or without events, the
@@ -35,14 +41,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import event_store, row
 from bench.scale import make_store
 from geo.serve import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+from geo.settings import settings
 from geo.store import FileStore
 from geo.store.query import ViewQuery, filter_events
 from geo.view.places import aggregate_places
 
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
 MARKER = "path.leaflet-interactive"  # geo.view.mapview draws places with L.circleMarker (SVG paths)
-TARGET_FIRST_S = 3.0
-TARGET_STEP_S = 1.0
+TARGET_FIRST_X = 2.0  # first visitor: at most twice the floor page
+TARGET_SECOND_X = 1.5  # second visitor: at most 1.5 times the floor page
+TARGET_STEP_S = 0.3  # a step on the shipped data
+TARGET_STEP_10Y_S = 0.5  # a step on the 10-year store
+VIEWPORT = {"width": 1400, "height": 1000}
+SETTLE_S = 2.0  # untimed pause between steps (see _idle)
 TIMEOUT_S = 60.0
 
 # In the map iframe: [markers drawn, does a marker's popup mention DATE].
@@ -93,12 +104,47 @@ def wait_day_map(page, day: dt.date, places: int, t0: float) -> float:
         time.sleep(0.01)
     frame = _map_frame(page)
     seen = frame.evaluate(_MAP_STATE_JS, want) if frame is not None else "no single map frame"
-    headings = page.locator("h2").all_inner_texts()
+    headings = page.locator("h3").all_inner_texts()
     errors = page.get_by_test_id("stException").all_inner_texts()
     raise TimeoutError(
         f"no map of {want} with {places} markers after {TIMEOUT_S:.0f} s; "
         f"seen [markers, popup has date]={seen}, headings={headings}, errors={errors[:1]}"
     )
+
+
+def _idle(page) -> None:
+    """Let the previous step's run finish (the charts under the map follow the map), as a
+    reader looks at a date before the next click. Not timed. Streamlit merges clicks that
+    arrive while a run is still going, so back-to-back clicks would measure that instead."""
+    time.sleep(SETTLE_S)
+
+
+def _visits(browser, url: str, ready) -> list[float]:
+    """Seconds to first markers for a first and a second visitor (separate contexts)."""
+    out = []
+    for _ in range(2):
+        ctx = browser.new_context(viewport=VIEWPORT)
+        page = ctx.new_page()
+        t0 = time.monotonic()
+        page.goto(url)
+        out.append(wait_first_markers(page, t0))
+        ready(page, t0)
+        _idle(page)  # the first visit's page finishes its work (charts) before the next visitor
+        ctx.close()
+    return out
+
+
+def floor(browser, log_dir: Path) -> list[float]:
+    """First markers of the bare page (bench/floor_app.py): first and second visitor."""
+    # Streamlit serves static files from beside the script: give it the app's (Leaflet).
+    folder = log_dir / "floor"
+    folder.mkdir(exist_ok=True)
+    script = folder / "floor_app.py"
+    shutil.copyfile(Path(__file__).with_name("floor_app.py"), script)
+    if not (folder / "static").exists():
+        (folder / "static").symlink_to(settings.static_dir, target_is_directory=True)
+    with StreamlitServer(script=script, log=log_dir / "streamlit-floor.log") as srv:
+        return _visits(browser, srv.url, lambda page, t0: None)
 
 
 def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> None:
@@ -112,58 +158,68 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
         return n_places[d]
 
     print(f"\n  {label}: {len(gdf):,} events, {len(dates):,} dates ({dates[0]} .. {dates[-1]})")
+    # The floor first, in this same run: the machine is shared, only ratios are comparable.
+    floor_first, floor_second = floor(browser, log_dir)
+    row("floor page: first markers, first visitor", f"{floor_first:.2f} s")
+    row("floor page: first markers, second visitor", f"{floor_second:.2f} s")
     env = {"FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None}
     log = log_dir / f"streamlit-{store.name}.log"
     with StreamlitServer(store, env=env, log=log) as srv:
         row("server start -> /_stcore/health", f"{srv.started_in_s:.2f} s")
-        visits = []
-        for who in ("first visitor (server loads the store)", "second visitor (warm caches)"):
-            ctx = browser.new_context(viewport={"width": 1400, "height": 1600})
-            page = ctx.new_page()
-            t0 = time.monotonic()
-            page.goto(srv.url)
-            first = wait_first_markers(page, t0)
-            full = wait_day_map(page, dates[-1], places(dates[-1]), t0)
-            row(f"navigation -> first markers, {who}", f"{first:.2f} s",
-                f"target <= {TARGET_FIRST_S:.0f} s", first <= TARGET_FIRST_S)  # fmt: skip
-            row("  navigation -> complete map of the last day", f"{full:.2f} s")
-            visits.append(ctx)
-        for ctx in visits[:-1]:
-            ctx.close()
-        ctx = visits[-1]
-        page = ctx.pages[0]
+        first, second = _visits(
+            browser, srv.url, lambda page, t0: wait_day_map(page, dates[-1], places(dates[-1]), t0)
+        )
+        r1, r2 = first / floor_first, second / floor_second
+        row("first markers, first visitor", f"{first:.2f} s")
+        row("  / floor (first visitor)", f"{r1:.2f}x", f"target <= {TARGET_FIRST_X:.1f}x",
+            r1 <= TARGET_FIRST_X)  # fmt: skip
+        row("first markers, second visitor", f"{second:.2f} s")
+        row("  / floor (second visitor)", f"{r2:.2f}x", f"target <= {TARGET_SECOND_X:.1f}x",
+            r2 <= TARGET_SECOND_X)  # fmt: skip
 
+        ctx = browser.new_context(viewport=VIEWPORT)
+        page = ctx.new_page()
         # Steps: open a few dates before the end, then "Next ▶" day by day.
         start = dates[max(0, len(dates) - 1 - steps)]
         for attempt in (1, 2):  # not timed; a page that came up wrong is reloaded once
             page.goto(f"{srv.url}?date={start.isoformat()}")
             try:
                 wait_day_map(page, start, places(start), time.monotonic())
+                # the charts under the map follow the first map: let them come first
+                page.get_by_text("Activity per front").wait_for(timeout=TIMEOUT_S * 1000)
                 break
             except TimeoutError as exc:
                 if attempt == 2:
                     raise
                 print(f"  (reloading: {exc})")
+        _map_frame(page).evaluate("window.__flSameMap = true")  # gone if the iframe is rebuilt
         times = []
         i = dates.index(start)
         for _ in range(steps):
             i = min(i + 1, len(dates) - 1)
+            _idle(page)
             t0 = time.monotonic()
             page.get_by_role("button", name="Next ▶").click()
             times.append(wait_day_map(page, dates[i], places(dates[i]), t0))
         # One step with the slider itself: arrow key on its thumb (as tests/test_e2e.py).
         thumb = page.get_by_role("slider").first
         thumb.focus()
+        _idle(page)
         t0 = time.monotonic()
         thumb.press("ArrowLeft")
         t_slider = wait_day_map(page, dates[i - 1], places(dates[i - 1]), t0)
+        frame = _map_frame(page)
+        same_map = bool(frame and frame.evaluate("window.__flSameMap === true"))
         ctx.close()
+    target = TARGET_STEP_S if len(dates) < 2000 else TARGET_STEP_10Y_S
     med, worst = statistics.median(times), max(times)
     row(f"'Next ▶' -> updated map, median of {len(times)}", f"{med:.2f} s",
-        f"target <= {TARGET_STEP_S:.0f} s", med <= TARGET_STEP_S)  # fmt: skip
+        f"target <= {target:.1f} s", med <= target)  # fmt: skip
     row("'Next ▶' -> updated map, slowest", f"{worst:.2f} s")
     row("slider arrow key -> updated map", f"{t_slider:.2f} s",
-        f"target <= {TARGET_STEP_S:.0f} s", t_slider <= TARGET_STEP_S)  # fmt: skip
+        f"target <= {target:.1f} s", t_slider <= target)  # fmt: skip
+    row("  steps / floor (second visitor)", f"{med / floor_second:.2f}x")
+    row("map iframe kept across steps (not rebuilt)", "yes" if same_map else "NO")
 
 
 def main(argv: list[str] | None = None) -> int:

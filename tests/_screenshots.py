@@ -2,87 +2,73 @@
 
     python tests/_screenshots.py [EVENTS_DIR] [--out docs]
 
-Starts ``streamlit run app.py`` on EVENTS_DIR (default data/events) with tiles
-off, opens it in headless Chromium at 1400x1800 (Streamlit scrolls inside its
-own container, so a tall viewport shows the whole page), and writes
-``screenshot_day.png``, ``screenshot_range.png``, ``screenshot_history.png``.
-Also prints the times from server start to first map and for a step to the
-previous day.
+Starts ``streamlit run app.py`` on EVENTS_DIR (default data/events) with map
+tiles off, so the pictures show what an offline user sees (the Natural Earth
+base layer, no OpenStreetMap), opens it in headless Chromium in a 1400x1000
+window (a laptop screen) and writes ``screenshot_day.png`` (a dense day),
+``screenshot_range.png`` (a month) and ``screenshot_history.png`` (a place
+found under an old spelling, with its history).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's geo and app
 
 from geo.serve import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 from geo.settings import settings
 
 REPO_ROOT = settings.repo_root
-
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
-def _wait_map(page, old_count_text: str | None = None) -> None:
-    page.wait_for_selector(MAP, timeout=60_000)
-    if old_count_text is not None:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 30:
-            if page.get_by_text("Showing").first.inner_text() != old_count_text:
-                break
-            time.sleep(0.05)
-    one = f"document.querySelectorAll('{MAP}').length === 1"
-    page.wait_for_function(one, timeout=30_000)
-    time.sleep(0.3)
-    page.wait_for_function(one, timeout=30_000)
-    page.frame_locator(MAP).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+def _settle(page, heading: str) -> None:
+    """Wait for the view of ``heading``: its markers, the base layer, the charts below."""
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+    frame = page.frame_locator(MAP)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    frame.locator(".leaflet-container[data-fl-basemap]").wait_for(state="attached", timeout=60_000)
+    page.get_by_text("Activity per front").wait_for(timeout=60_000)
+    time.sleep(1.0)  # label placement and fonts
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("events_dir", nargs="?", type=Path, default=REPO_ROOT / "data" / "events")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "docs")
-    ap.add_argument("--query", default="", help="URL query for the day view, e.g. ?date=...")
-    ap.add_argument("--range-query", default="", help="URL query for the range view")
-    ap.add_argument("--place", default="", help="place_id for the history view (default: click)")
+    ap.add_argument("--day", default="2022-06-15", help="the dense day to show")
+    ap.add_argument("--range", default="2022-06-01,2022-06-30", help="FROM,TO of the month")
+    ap.add_argument("--find", default="Severodonetsk", help="a name to type in Find a place")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     a.out.mkdir(parents=True, exist_ok=True)
-    t_start = time.monotonic()
+    lo, hi = a.range.split(",")
     env = {"FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None}
-    server = StreamlitServer(a.events_dir.resolve(), env=env)
-    with server as srv, sync_playwright() as p:
+    with StreamlitServer(a.events_dir.resolve(), env=env) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.goto(srv.url + a.query)
-        _wait_map(page)
-        print(f"server start to first map: {time.monotonic() - t_start:.2f}s")
-        time.sleep(1.0)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(f"{srv.url}?date={a.day}")
+        _settle(page, a.day)
         page.screenshot(path=str(a.out / "screenshot_day.png"))
 
-        before = page.get_by_text("Showing").first.inner_text()
-        t0 = time.monotonic()
-        page.get_by_role("button", name="◀ Prev").click()
-        _wait_map(page, before)
-        print(f"step to updated map: {time.monotonic() - t0:.2f}s")
-
-        page.goto(srv.url + a.range_query)
-        _wait_map(page)
-        if not a.range_query:
-            page.get_by_role("radio", name="Range").click(force=True)
-            _wait_map(page, page.get_by_text("Showing").first.inner_text())
-        time.sleep(1.0)
+        page.goto(f"{srv.url}?from={lo}&to={hi}")
+        _settle(page, f"{lo} – {hi}")
         page.screenshot(path=str(a.out / "screenshot_range.png"))
 
-        if a.place:  # the shared-URL way; clicking is covered by the browser test
-            page.goto(srv.url + (a.range_query or "?") + f"&place={a.place}")
-            _wait_map(page)
-        else:
-            page.frame_locator(MAP).locator("path.leaflet-interactive").last.click()
+        box = page.get_by_role("textbox", name="Find a place")
+        box.fill(a.find)
+        box.press("Enter")
+        page.get_by_text(re.compile(r"· [\d,]+ mentions?$")).first.click()
         page.get_by_test_id("stDataFrame").wait_for(timeout=30_000)
-        time.sleep(1.0)
+        page.frame_locator(MAP).locator("path.fl-chosen").wait_for(timeout=30_000)
+        time.sleep(1.5)  # the pan to the place
         page.screenshot(path=str(a.out / "screenshot_history.png"))
         browser.close()
     return 0

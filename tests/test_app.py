@@ -41,7 +41,7 @@ def _count(at: AppTest) -> tuple[int, int]:
 
 
 def _heading(at: AppTest) -> str:
-    return next(md.value for md in at.markdown if md.value.startswith("## "))[3:]
+    return next(md.value for md in at.markdown if md.value.startswith("### "))[4:]
 
 
 def _qp(at: AppTest) -> dict[str, str]:
@@ -81,7 +81,7 @@ def test_step_buttons_and_slider(app) -> None:
 
 def test_range_mode_aggregates_per_place(app) -> None:
     at = app()
-    at.radio(key="mode").set_value("Range").run()
+    at.radio(key="mode_0").set_value("Range").run()
     assert _heading(at) == "2024-05-20 – 2024-05-24"
     assert _count(at) == (13, 8)
     q = _qp(at)
@@ -104,11 +104,11 @@ def test_query_params_restore_the_view(app) -> None:
     at = app(**{"from": "2024-05-20", "to": "2024-05-22", "fronts": "Kharkiv,Nowhere",
                 "status": "confirmed,reported", "place": "p-vovch"})  # fmt: skip
     assert not at.exception
-    assert at.radio(key="mode").value == "Range"
+    assert at.radio(key="mode_0").value == "Range"
     assert _heading(at) == "2024-05-20 – 2024-05-22"
     assert at.multiselect(key="fronts").value == ["Kharkiv"]  # unknown front dropped
     assert _count(at) == (3, 2)
-    assert at.selectbox(key="place").value == "p-vovch"
+    assert at.session_state["place"] == "p-vovch"
     assert any(
         "Vovchansk" in md.value and "2 mentions on 2 dates" in md.value for md in at.markdown
     )
@@ -163,16 +163,23 @@ def test_overlay_nearest_to_the_chosen_date(app, tmp_path: Path, monkeypatch) ->
     monkeypatch.setenv("FRONTLINE_OVERLAY_DIR", str(folder))
     monkeypatch.setenv("FRONTLINE_OVERLAY_SOURCE", "test polygons")
     at = app()
-    captions = " ".join(c.value for c in at.sidebar.caption)
-    assert md_escape("area_20240523.geojson (area as of 2024-05-23)") in captions
-    assert any(
-        md_escape("area_20240523.geojson (area as of 2024-05-23)") in c.value for c in at.caption
-    )
-    assert any("test polygons" in c.value for c in at.caption)
+    label = md_escape("area_20240523.geojson (area as of 2024-05-23)")
+    assert any(label in c.value and "test polygons" in c.value for c in at.caption)
+    assert not at.warning  # one day from the date shown: no age warning
     at.button(key="prev").click().run()
     at.button(key="prev").click().run()  # 2024-05-21: 05-23 is 2 days away, 05-10 is 11
-    captions = " ".join(c.value for c in at.sidebar.caption)
-    assert md_escape("area_20240523.geojson") in captions
+    assert any(md_escape("area_20240523.geojson") in c.value for c in at.caption)
+
+
+def test_old_overlay_says_how_old_it_is(app, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "overlays"
+    folder.mkdir()
+    (folder / "area_20220601.geojson").write_text(_polygon(37.0), encoding="utf-8")
+    monkeypatch.setenv("FRONTLINE_OVERLAY_DIR", str(folder))
+    at = app()
+    assert [w.value for w in at.warning] == [
+        "The occupied-area overlay is from 2022-06-01, 1 year 11 months before the date shown."
+    ]
 
 
 def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> None:
@@ -182,7 +189,7 @@ def test_bad_overlay_file_shows_an_error(app, tmp_path: Path, monkeypatch) -> No
     monkeypatch.setenv("FRONTLINE_OVERLAY_DIR", str(folder))
     at = app()
     assert not at.exception
-    errors = " ".join(e.value for e in at.sidebar.error)
+    errors = " ".join(e.value for e in at.error)
     assert md_escape("area_20240524.geojson") in errors and "not valid JSON" in errors
     assert _count(at) == (4, 4)  # the map still works
 
@@ -197,3 +204,25 @@ def test_play_steps_to_the_last_date_and_stops(app, monkeypatch) -> None:
     assert _heading(at) == "2024-05-24"
     assert at.session_state["playing"] is False
     assert at.button(key="play").label == "▶ Play"
+
+
+def test_gaps_in_the_data_are_shown_and_a_step_across_one_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import REPORTS, write_store
+
+    later = ("2024-09-02", "dayseries", "Day 921 summary", "https://example.org/r/921",
+             [("Donetsk", "Russia", "stated")],
+             [("p-chasiv", "Donetsk", "", "reported", "attack")])  # fmt: skip
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(write_store(tmp_path / "ev", [*REPORTS, later])))
+    monkeypatch.setenv("FRONTLINE_TILES", "0")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["date"] = "2024-05-24"
+    at.run()
+    gap = md_escape("no reports 2024-05-24 → 2024-09-02 (3 months)")
+    assert any("Gaps in the data" in c.value and gap in c.value for c in at.caption)
+    at.button(key="next").click().run()
+    assert _heading(at) == "2024-09-02"
+    assert any("Stepped over a gap" in c.value and gap in c.value for c in at.caption)
+    at.button(key="prev").click().run()
+    assert any("Stepped over a gap" in c.value for c in at.caption)  # back across it too

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    FIND_REPORTS,
     MAP,
     MARKER,
+    VIEWPORT,
     XSS_SECTION,
     XSS_SNIPPET,
     XSS_TITLE,
@@ -122,14 +124,137 @@ def test_xss_report_is_shown_as_text(ui: Dashboard) -> None:
     assert ui.dialogs == []
 
 
-def test_click_on_marker_shows_place_history(ui: Dashboard) -> None:
+_LEAFLET_STYLED = "() => getComputedStyle(document.querySelector('.leaflet-bottom')).position"
+
+
+def test_map_fits_the_window_with_legend_and_scale(ui: Dashboard) -> None:
+    ui.open()
+    ui.expect_places(4, heading="2024-05-24")
+    frame = ui.page.locator(MAP).element_handle().content_frame()
+    frame.wait_for_function(f"({_LEAFLET_STYLED})() === 'absolute'")  # Leaflet's CSS is in
+    height = VIEWPORT["height"]
+    box = ui.page.locator(MAP).bounding_box()
+    assert box and box["y"] + box["height"] <= height, box
+    for part in (".fl-legend", ".leaflet-control-scale", ".leaflet-control-zoom"):
+        b = ui.map.locator(part).bounding_box()
+        assert b and b["y"] >= 0 and b["y"] + b["height"] <= height, (part, b)
+
+
+def test_first_click_on_marker_opens_popup_and_history(ui: Dashboard) -> None:
     ui.open("?from=2024-05-20&to=2024-05-24&fronts=Donetsk")
     ui.expect_places(3)
+    y0 = ui.page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop")
     # Chasiv Yar has the most mentions, so it is the biggest marker: the first drawn.
     ui.map.locator(MARKER).first.click()
     expect(ui.page.get_by_test_id("stDataFrame")).to_be_visible(timeout=15_000)
-    expect(ui.page.get_by_text(re.compile(r"Chasiv Yar.*3 mentions on 3 dates"))).to_be_visible()
+    expect(ui.page.get_by_text("3 mentions on 3 dates", exact=False)).to_be_visible()
+    expect(ui.page.get_by_text("Chasiv Yar", exact=True)).to_be_visible()
+    # The popup is open after the redraw that rings the chosen place; the page did not move.
+    expect(ui.map.locator(".leaflet-popup-content")).to_contain_text("Chasiv Yar")
+    expect(ui.map.locator("path.fl-chosen")).to_have_count(1)
     expect(ui.page).to_have_url(re.compile(r"place=p-chasiv"))
+    assert ui.page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") == y0
+    # Another marker: the history follows the click, at once.
+    ui.map.locator(MARKER).last.click()
+    expect(ui.page.get_by_text("Kurakhove", exact=True)).to_be_visible(timeout=15_000)
+    expect(ui.page.get_by_text("1 mentions on 1 dates", exact=False)).to_be_visible()
+
+
+def test_offline_base_layer_draws_with_tiles_off(ui: Dashboard) -> None:
+    ui.open("?date=2024-05-24&center=48.6000,37.8000&zoom=8")
+    ui.expect_places(4, heading="2024-05-24")
+    container = ui.map.locator(".leaflet-container")
+    expect(container).to_have_attribute("data-fl-basemap", re.compile(r"^[1-9]\d+$"))
+    base = ui.map.locator(".leaflet-flBase-pane path")
+    assert base.count() >= 5  # land, lakes, rivers, coast, borders
+    expect(ui.map.locator(".fl-city", has_text="Kramatorsk")).to_have_count(1)
+    assert not any("tile.openstreetmap" in u for u in ui.requests)
+    assert any(u.endswith("/app/static/basemap/basemap.json") for u in ui.requests)
+    # Zoomed in, the settlements that carry markers are named beside them.
+    expect(ui.map.locator(".fl-name")).to_have_count(0)
+    ui.map.locator(".leaflet-control-zoom-in").click()
+    names = ui.map.locator(".fl-name")
+    expect(names.filter(has_text="Chasiv Yar")).to_have_count(1)
+    expect(names.filter(has_text="Ocheretyne")).to_have_count(1)
+
+
+def _boxes(locator) -> list[dict]:
+    return [b for b in (locator.nth(i).bounding_box() for i in range(locator.count())) if b]
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    )  # fmt: skip
+
+
+# Labels are placed (and placed again once fonts and the legend settle) in the browser:
+# wait until no label box meets a marker, a control or another label, then measure.
+_LABELS_SETTLED = """() => {
+  const r = (e) => e.getBoundingClientRect();
+  const hit = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const all = (sel) => [...document.querySelectorAll(sel)];
+  const labels = all('.fl-front-label').filter(e => e.offsetWidth).map(r);
+  const others = all('path.leaflet-interactive, .leaflet-control').map(r);
+  return labels.length > 0 && labels.every((l, i) => !others.some(o => hit(l, o))
+    && !labels.slice(i + 1).some(o => hit(l, o)));
+}"""
+
+
+def test_front_labels_sit_inside_the_map_off_the_markers(ui: Dashboard) -> None:
+    for query in ("?date=2024-05-24", "?date=2024-05-24&center=48.3000,37.9000&zoom=9",
+                  "?from=2024-05-20&to=2024-05-24"):  # fmt: skip
+        ui.open(query)
+        labels = ui.map.locator(".fl-front-label")
+        expect(labels.first).to_be_visible()
+        ui.page.locator(MAP).element_handle().content_frame().wait_for_function(
+            _LABELS_SETTLED, timeout=10_000
+        )
+        frame = ui.page.locator(MAP).bounding_box()
+        markers = _boxes(ui.map.locator(MARKER))
+        others = _boxes(ui.map.locator(".leaflet-control"))
+        shown = [b for b in _boxes(labels) if b["width"] > 0]
+        assert shown, query
+        for b in shown:
+            assert frame["x"] <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"]
+            assert frame["y"] <= b["y"] and b["y"] + b["height"] <= frame["y"] + frame["height"]
+            assert not any(_overlap(b, m) for m in markers), (query, b)
+            assert not any(_overlap(b, c) for c in others), (query, b, others)
+        for i, a in enumerate(shown):
+            assert not any(_overlap(a, b) for b in shown[i + 1 :])
+    # Over a range the label says which date's initiative it shows.
+    expect(labels.filter(has_text="Donetsk — initiative: Russia as of 2024-05-24")).to_have_count(1)
+    labels.filter(has_text="Donetsk").click()
+    popup = ui.map.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("In this range: Russia on 3 dates")
+
+
+def test_bad_deep_links_say_what_was_shown(ui: Dashboard) -> None:
+    ui.open("?date=2030-01-01&fronts=Donetsk,donetsk,Narnia")
+    ui.expect_places(3, heading="2024-05-24")
+    note = ui.page.get_by_test_id("stAlertContentInfo")
+    expect(note).to_contain_text("2030-01-01 is after the latest report (2024-05-24)")
+    expect(note).to_contain_text("Unknown fronts ignored: Narnia")
+    expect(note).to_contain_text("Donetsk given more than once")
+    # The README's example: a range, not one day, and one line saying what it holds.
+    ui.open("?from=2024-05-01&to=2024-05-24")
+    ui.expect_places(8, heading="2024-05-20 – 2024-05-24")
+    expect(ui.page.get_by_role("radio", name="Range")).to_be_checked()
+    expect(ui.page.get_by_test_id("stAlertContentInfo")).to_contain_text(
+        "Reports in 2024-05-01 – 2024-05-24 run from 2024-05-20 to 2024-05-24 (4 dates)"
+    )
+
+
+def test_play_from_the_latest_date_moves_and_stops(ui: Dashboard) -> None:
+    ui.open()
+    ui.expect_places(4, heading="2024-05-24")
+    ui.page.get_by_role("button", name="▶ Play").click()
+    # From the first of the last 30 dates (here: the first date) through to the latest.
+    ui.expect_places(3, heading="2024-05-20", timeout=30_000)
+    ui.expect_places(4, heading="2024-05-24", timeout=30_000)
+    expect(ui.page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=30_000)
 
 
 def test_bad_upload_shows_an_error_not_a_traceback(ui: Dashboard) -> None:
@@ -218,3 +343,91 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
         for name in expected.unresolved:
             expect(warn).to_contain_text(name)
     assert (ui.server.events_dir / "2024-05-23_dayseries.geojson").exists()  # type: ignore[attr-defined]
+
+
+# --- a store under real GeoNames ids, with a stored evidence sentence -------------------
+
+EVIDENCE = "Our own test sentence: the enemy pressed on <b>Bakhmut</b> from the east."
+
+
+@pytest.fixture(scope="module")
+def find_dashboard(tmp_path_factory: pytest.TempPathFactory):
+    """A store of places under their real ids; one report keeps its evidence sentence
+    (``fronts[].evidence``, as `frontline ingest` writes it for your own reports)."""
+    require_browser()
+    folder = write_store(tmp_path_factory.mktemp("find") / "events", FIND_REPORTS)
+    path = folder / "2023-01-11_dayseries.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["frontline"]["fronts"][0]["evidence"] = EVIDENCE
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with test_server(folder) as srv:
+        yield srv
+
+
+@pytest.fixture
+def find_ui(page, find_dashboard) -> Dashboard:
+    d = Dashboard(page, find_dashboard.url)
+    yield d
+    d.assert_clean()
+
+
+def test_find_a_place_by_former_name_pans_and_highlights(find_ui: Dashboard) -> None:
+    ui = find_ui
+    ui.open("?date=2023-01-11&center=47.0000,33.0000&zoom=8")
+    ui.expect_places(4, heading="2023-01-11")
+    box = ui.page.get_by_role("textbox", name="Find a place")
+    box.fill("Artemivsk")
+    box.press("Enter")
+    match = ui.page.get_by_text(
+        "Bakhmut (as Artemivsk) · Donetsk oblast, Bakhmut raion · 3 mentions", exact=True
+    )
+    expect(match).to_be_visible(timeout=15_000)
+    match.click()
+    expect(ui.page.get_by_text("3 mentions on 2 dates", exact=False)).to_be_visible()
+    expect(ui.map.locator("path.fl-chosen")).to_have_count(1)
+    frame = ui.page.locator(MAP).element_handle().content_frame()
+    # The map pans to the chosen place (from the far-away view the link opened).
+    ui.page.wait_for_function(
+        "f => { const c = f.contentWindow.map.getCenter();"
+        " return Math.abs(c.lat - 48.594) < 0.05 && Math.abs(c.lng - 37.999) < 0.05; }",
+        arg=ui.page.locator(MAP).element_handle(),
+    )
+    assert frame.evaluate("window.map.getZoom()") >= 10
+    # Namesakes are told apart and ordered by mentions.
+    box.fill("Lyman")
+    box.press("Enter")
+    first = ui.page.get_by_text("Lyman · Donetsk oblast, Kramatorsk raion · 2 mentions")
+    second = ui.page.get_by_text("Lyman · Kharkiv oblast, Chuhuiv raion · 1 mention")
+    expect(first).to_be_visible()
+    expect(second).to_be_visible()
+    assert first.bounding_box()["y"] < second.bounding_box()["y"]
+
+
+def test_front_label_click_shows_the_reports_own_sentence(find_ui: Dashboard) -> None:
+    ui = find_ui
+    ui.open("?date=2023-01-11")
+    ui.expect_places(4, heading="2023-01-11")
+    ui.map.locator(".fl-front-label", has_text="Donetsk").click()
+    popup = ui.map.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(EVIDENCE)  # as text: the <b> is not markup
+    expect(popup.locator("b", has_text="Bakhmut")).to_have_count(0)
+    expect(popup).to_contain_text("Day 322 summary")
+
+
+def test_charts_draw_without_console_warnings(page, dashboard) -> None:
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    ui = Dashboard(page, dashboard.url)
+    ui.open("?from=2024-05-21&to=2024-05-24")
+    charts = ui.page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2, timeout=30_000)
+    expect(charts.last.locator("svg, canvas").first).to_be_visible()
+    strip = charts.last.get_by_role("img")
+    for text in ("initiative (pale: inferred)", "Russia", "Ukraine", "neither side", "Donetsk"):
+        expect(strip).to_contain_text(text)  # the strip's legend and its front axis
+    ui.page.get_by_role("button", name="◀ Prev").click()  # and again after a redraw
+    ui.expect_places(7, heading="2024-05-20 – 2024-05-22")
+    expect(charts).to_have_count(2)
+    bad = [m for m in messages if "Infinite extent" in m or "WARN" in m]
+    assert not bad, bad
+    ui.assert_clean()

@@ -139,9 +139,8 @@ def test_front_labels_and_legend(events) -> None:
     assert "Kharkiv — initiative: Russia (inferred)" in texts
     kh = next(lab for lab in labels if "Kharkiv" in lab["html"])
     assert "fl-side-ru" in kh["html"] and "fl-inferred" in kh["html"]
-    legend = legend_html(["Donetsk"])
-    assert legend.index("Donetsk") < legend.index("Kharkiv")  # fronts in view first
-    for s in ("confirmed", "claimed", "reported"):
+    legend = legend_html()  # the same on every map: part of the base, never redrawn
+    for s in ("Donetsk", "Kharkiv", "Kherson", "(no front)", "confirmed", "claimed", "reported"):
         assert s in legend
 
 
@@ -174,8 +173,9 @@ def test_overlay_is_drawn_under_markers(events) -> None:
         ],
     }
     html = render_html(build_map(events, overlay=poly)[0])
-    assert "L.geoJson" in html or "geo_json" in html
-    assert "38.5" in html
+    extra = json.loads(re.search(r"extra: (\{.*\})\}\);\n", html).group(1))
+    ring = extra["overlay"]["features"][0]["geometry"]["coordinates"][0]
+    assert [38.5, 48.0] in ring
 
 
 def test_safe_url() -> None:
@@ -214,9 +214,12 @@ def test_page_holds_each_source_once_and_caps_rows(events) -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's JS")
 def test_page_js_builds_the_same_popups_as_python(events) -> None:
     html = render_html(build_map(events)[0])
-    js = html[html.index("var t = ") : html.index("for (var i = 0; i < markers.length")]
+    # The page's own code (geo/view/mapview.js, as embedded) on the page's own data.
+    start = html.index("(function () {\n  var fl = (window.fl")
+    js = "var window = {};\n" + html[start : html.index("window.fl.init(")]
+    js += html[html.index("var markers = ") : html.index("var labels = ")]
     js += "process.stdout.write(JSON.stringify(markers.map(function (m) {"
-    js += "return [flPopup(m), flTooltip(m)]; })));"
+    js += "return [window.fl.popup(t, maxRows, m), window.fl.tooltip(t, m)]; })));"
     out = subprocess.run(
         ["node", "-"], input=js, capture_output=True, text=True, timeout=30, check=True
     )
@@ -227,3 +230,101 @@ def test_page_js_builds_the_same_popups_as_python(events) -> None:
         assert pop == popup_html(page, i) and tip == tooltip_html(page, i)
     krynky = next(p for p, _ in built if "Krynky" in p)
     assert "&lt;img src=x onerror=" in krynky and "<img" not in krynky
+
+
+# --- the offline base layer (issue 15, item 2) -------------------------------------------
+
+
+def _topojson() -> dict:
+    """Two square 'countries' sharing their middle edge, quantised like Natural Earth's."""
+    # arcs in quantised units (scale 0.5 degree, origin 30E 45N), delta-encoded
+    arcs = [
+        [[0, 0], [0, 4]],  # 0: shared edge x=30..30, y=45..47 (lon 30)
+        [[0, 4], [-4, 0], [0, -4], [4, 0]],  # 1: west square's other edges
+        [[0, 0], [4, 0], [0, 4], [-4, 0]],  # 2: east square's other edges
+    ]
+    square = {"type": "Polygon", "arcs": [[0, 1]]}
+    east = {"type": "Polygon", "arcs": [[2, ~0]]}
+    line = {"type": "LineString", "arcs": [2]}
+    return {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.5], "translate": [30, 45]},
+        "arcs": arcs,
+        "objects": {
+            "land": {"type": "GeometryCollection", "geometries": [square, east]},
+            "lakes": {"type": "GeometryCollection", "geometries": []},
+            "rivers": {"type": "GeometryCollection", "geometries": [line]},
+            "coastlines": {"type": "GeometryCollection", "geometries": [line]},
+            "countries": {"type": "GeometryCollection", "geometries": [square, east]},
+        },
+    }
+
+
+def test_basemap_build_keeps_shared_borders_clips_and_names_cities(tmp_path) -> None:
+    from geo.view.basemap import build_basemap
+
+    topo = tmp_path / "europe.json"
+    topo.write_text(json.dumps(_topojson()), encoding="utf-8")
+    places = tmp_path / "places.csv"
+    places.write_text(
+        "place_id,name,feature_code,oblast,population,lat,lon,keys\n"
+        "g:1,Bigtown,PPLA,X,300000,45.5,30.5,bigtown\n"
+        "g:2,Smallville,PPL,X,25000,46.0,31.0,smallville\n"
+        "g:3,Hamlet,PPL,X,300,46.0,31.2,hamlet\n"
+        "g:4,Faraway,PPLC,X,900000,10.0,10.0,faraway\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "basemap.json"
+    stats = build_basemap(topo, places, out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    by = {}
+    for f in doc["features"]:
+        by.setdefault(f["properties"]["layer"], []).append(f)
+    assert stats["land"] == 2 and stats["cities"] == 2 and stats["bytes"] == out.stat().st_size
+    # The only border is the shared edge at 30E, not the squares' outer (coast) edges.
+    (border,) = by["borders"]
+    coords = border["geometry"]["coordinates"]
+    flat = (
+        [p for line in coords for p in line]
+        if border["geometry"]["type"] != "LineString"
+        else coords
+    )
+    assert {p[0] for p in flat} == {30.0} and {p[1] for p in flat} == {45.0, 47.0}
+    # The west square (28..30E) is cut at the box's west edge only if outside; it is inside.
+    assert [c["properties"] for c in by["cities"]] == [
+        {"layer": "cities", "name": "Bigtown", "rank": 1},
+        {"layer": "cities", "name": "Smallville", "rank": 2},
+    ]
+    assert "Natural Earth" in doc["frontline_basemap"]["credit"]
+
+
+def test_basemap_build_refuses_a_file_without_the_layers(tmp_path) -> None:
+    from geo.errors import FrontlineError
+    from geo.view.basemap import build_basemap
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "Topology", "objects": {"land": {}}, "arcs": []}', encoding="utf-8")
+    with pytest.raises(FrontlineError, match="missing layers"):
+        build_basemap(bad, tmp_path / "p.csv", tmp_path / "out.json")
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(FrontlineError, match="not a readable TopoJSON"):
+        build_basemap(bad, tmp_path / "p.csv", tmp_path / "out.json")
+
+
+def test_shipped_basemap_is_small_and_covers_the_war() -> None:
+    from geo.view.basemap import BBOX, basemap_file
+
+    path = basemap_file()
+    assert path.stat().st_size < 200_000  # small enough to commit and to send
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    layers = {f["properties"]["layer"] for f in doc["features"]}
+    assert layers == {"land", "lakes", "rivers", "coast", "borders", "cities"}
+    names = {
+        f["properties"]["name"] for f in doc["features"] if f["properties"]["layer"] == "cities"
+    }
+    assert {"Kyiv", "Kharkiv", "Donetsk", "Kherson", "Mariupol", "Belgorod"} <= names
+    w, s, e, n = BBOX
+    for f in doc["features"]:
+        if f["geometry"]["type"] == "Point":
+            lon, lat = f["geometry"]["coordinates"]
+            assert w <= lon <= e and s <= lat <= n

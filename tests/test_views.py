@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pandas as pd
-from helpers import REPORTS, day, events_frame
+import pytest
+from helpers import FIND_REPORTS, REPORTS, day, events_frame
 
+from geo.errors import OverlayError
 from geo.model import NO_FRONT as NON_FRONT
 from geo.store.query import ViewQuery, filter_events
-from geo.view.labels import front_labels
+from geo.view import state as vs
+from geo.view.find import build_index, find_places
+from geo.view.labels import evidence_table, front_labels
+from geo.view.overlay import overlay_age, parse_overlay
 from geo.view.places import aggregate_places, nearest_place, place_history, place_timeline
 from geo.view.state import export_filename
 from geo.view.trend import context_window, initiative_by_date, mentions_per_front
@@ -154,3 +160,252 @@ def test_context_window_centres_a_year_on_the_view_within_the_data() -> None:
         dt.date(2022, 1, 1),
         dt.date(2022, 1, 2),
     )
+
+
+# --- overlay (issue 15, item 7) ----------------------------------------------------------
+
+
+def _overlay_doc(ring: list[list[float]]) -> bytes:
+    geom = {"type": "Polygon", "coordinates": [ring]}
+    return json.dumps({"type": "Feature", "properties": {}, "geometry": geom}).encode()
+
+
+def test_overlay_coordinates_outside_the_world_are_refused() -> None:
+    ok = [[37.0, 48.0], [38.0, 48.0], [38.0, 49.0], [37.0, 48.0]]
+    assert parse_overlay(_overlay_doc(ok), "ok.geojson")["features"][0]["geometry"]["type"]
+    metres = [[4_100_000.0, 6_100_000.0], [4_200_000.0, 6_100_000.0], [4_100_000.0, 6_200_000.0]]
+    swapped_past_90 = [[48.0, 137.0], [49.0, 137.0], [48.0, 138.0], [48.0, 137.0]]
+    for ring, name in ((metres, "metres.geojson"), (swapped_past_90, "swapped.geojson")):
+        with pytest.raises(OverlayError, match=r"outside the world.*EPSG:4326") as exc:
+            parse_overlay(_overlay_doc(ring), name)
+        assert name in str(exc.value)
+    for bad in ([["a", 1.0]], [[float("nan"), 1.0]], [[True, 1.0]], [[1.0]], ["x"]):
+        with pytest.raises(OverlayError):
+            parse_overlay(_overlay_doc(bad), "bad.geojson")  # type: ignore[arg-type]
+
+
+def test_overlay_age_says_how_far_from_the_date_shown() -> None:
+    shown = dt.date(2024, 5, 24)
+    assert overlay_age(shown, shown) is None
+    assert overlay_age(dt.date(2024, 5, 22), shown) is None  # a couple of days: no note
+    assert overlay_age(dt.date(2024, 5, 10), shown) == "14 days before the date shown"
+    assert overlay_age(dt.date(2024, 6, 10), shown) == "17 days after the date shown"
+    assert overlay_age(dt.date(2022, 3, 1), shown) == "2 years 2 months before the date shown"
+    assert overlay_age(dt.date(2024, 1, 20), shown) == "4 months before the date shown"
+
+
+# --- view state from a link (issue 15, item 5) -------------------------------------------
+
+D = [dt.date(2022, 3, d) for d in (1, 2, 3, 5)] + [dt.date(2023, 5, 1), dt.date(2024, 5, 24)]
+FRONTS = ("Donetsk", "Kharkiv", NON_FRONT)
+
+
+def _restore(**params: str) -> vs.Restored:
+    return vs.from_params(params, D, FRONTS, lambda: {"p-1"})
+
+
+def test_link_without_adjustments_says_nothing() -> None:
+    r = _restore(date="2022-03-02", fronts="donetsk", status="claimed", zoom="9")
+    assert r.notices == []
+    assert r.state.mode == vs.DAY and r.state.day == dt.date(2022, 3, 2)
+    assert r.state.fronts == ("Donetsk",) and r.state.zoom == 9
+
+
+def test_bad_and_out_of_range_dates_say_what_was_shown() -> None:
+    r = _restore(date="2022-13-45")
+    assert r.state.day == D[-1] and r.notices == [
+        "'date=2022-13-45' is not a date (YYYY-MM-DD); ignored."
+    ]
+    r = _restore(date="2019-01-01")
+    assert r.state.day == D[0]
+    assert r.notices == [
+        "2019-01-01 is before the first report (2022-03-01): showing 2022-03-01 instead."
+    ]
+    r = _restore(date="2030-01-01")
+    assert r.state.day == D[-1] and "after the latest report (2024-05-24)" in r.notices[0]
+    r = _restore(date="2022-03-04")
+    assert r.notices == ["No report on 2022-03-04: showing 2022-03-03 instead."]
+
+
+def test_readme_range_with_one_report_stays_a_range_and_says_so() -> None:
+    r = _restore(**{"from": "2024-05-01", "to": "2024-05-24"})
+    assert r.state.mode == vs.RANGE and r.state.range == (D[-1], D[-1])
+    assert r.notices == [
+        "Only 2024-05-24 has reports in 2024-05-01 – 2024-05-24: showing that day."
+    ]
+
+
+def test_range_ends_snap_inwards_and_empty_ranges_show_the_nearest_date() -> None:
+    r = _restore(**{"from": "2022-02-20", "to": "2022-03-04"})
+    assert r.state.range == (D[0], dt.date(2022, 3, 3))
+    assert r.notices == [
+        "Reports in 2022-02-20 – 2022-03-04 run from 2022-03-01 to 2022-03-03 (3 dates): "
+        "showing those."
+    ]
+    r = _restore(**{"from": "2022-06-01", "to": "2022-07-01"})  # inside a gap
+    assert r.state.range == (D[3], D[3])
+    assert r.notices == [
+        "No reports in 2022-06-01 – 2022-07-01: showing 2022-03-05, the nearest date."
+    ]
+    r = _restore(**{"from": "2022-03-03", "to": "2022-03-01"}, date="2022-03-02")
+    assert r.state.range == (D[0], D[2])
+    assert "'date=2022-03-02' ignored" in r.notices[0] and "swapped" in r.notices[1]
+    r = _restore(**{"from": "2022-03-02"})  # open end: up to the latest report, no notice
+    assert r.state.range == (D[1], D[-1]) and r.notices == []
+
+
+def test_unknown_and_repeated_filters_and_bad_map_view_are_reported() -> None:
+    r = _restore(fronts="Donetsk,Narnia,donetsk", kind="nuke", zoom="40", center="1,2,3")
+    assert r.state.fronts == ("Donetsk",) and r.state.kinds == ()
+    assert r.state.zoom is None and r.state.center is None
+    text = " | ".join(r.notices)
+    assert "Unknown fronts ignored: Narnia (known: " in text and "Kharkiv" in text
+    assert "Donetsk given more than once in 'fronts'; used once." in text
+    assert "Unknown kind ignored: nuke" in text
+    assert "'zoom=40' is not a zoom level (2–18)" in text and "'center=1,2,3'" in text
+    assert len(r.notices) == 5
+    r = _restore(place="p-2")
+    assert r.state.place is None and "not in the data" in r.notices[0]
+
+
+def test_default_range_is_the_last_30_dates_with_data() -> None:
+    many = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(100)] + [dt.date(2024, 1, 1)]
+    assert vs.default_state(many).range == (many[-30], many[-1])
+    assert vs.default_range(D) == (D[0], D[-1])
+
+
+def test_play_from_the_latest_date_and_through_a_range() -> None:
+    many = [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(40)]
+    s, until = vs.play_start(vs.default_state(many), many)  # a day view on the latest date
+    assert s.day == many[-30] and until == many[-1]
+    frames = [s.day]
+    while True:
+        s, moved = vs.play_step(s, many, until)
+        if not moved:
+            break
+        frames.append(s.day)
+    assert frames == many[-30:]
+    rng = replace(vs.default_state(many), mode=vs.RANGE, range=(many[5], many[8]))
+    s, until = vs.play_start(rng, many)
+    assert s.range == (many[5], many[5]) and until == many[8]
+    ends = []
+    while (step := vs.play_step(s, many, until))[1]:
+        s = step[0]
+        ends.append(s.range)
+    assert ends == [(many[5], many[6]), (many[5], many[7]), (many[5], many[8])]
+
+
+def test_gaps_of_a_month_or_more_are_listed_and_a_step_across_one_says_so() -> None:
+    g = vs.gaps(D)
+    assert [(x.after, x.before) for x in g] == [(D[3], D[4]), (D[4], D[5])]
+    assert g[0].text() == "no reports 2022-03-05 → 2023-05-01 (13 months)"
+    s = replace(vs.default_state(D), day=D[3])
+    moved, ok = vs.step(s, D, 1)
+    assert ok and vs.jumped_gap(s, moved, D) == g[0]
+    assert vs.jumped_gap(replace(s, day=D[0]), replace(s, day=D[1]), D) is None
+
+
+# --- Find a place (issue 15, item 3): the real gazetteer's names and keys ----------------
+
+
+@pytest.fixture(scope="module")
+def place_index():
+    from geo.places.gazetteer import load_gazetteer
+
+    return build_index(aggregate_places(events_frame(FIND_REPORTS)), load_gazetteer())
+
+
+def test_find_common_spellings_and_former_names(place_index) -> None:
+    for q in ("Sievierodonetsk", "Severodonetsk", "Syevyerodonetsk", "sievierodonetsk "):
+        assert [f.place_id for f in find_places(place_index, q)] == ["geonames:691999"], q
+    art = find_places(place_index, "Artemivsk")
+    assert [f.place_id for f in art] == ["geonames:713174"]  # Bakhmut's former name
+    assert art[0].label.startswith("Bakhmut (as Artemivsk) · Donetsk oblast, Bakhmut raion")
+    assert find_places(place_index, "Narnia") == [] and find_places(place_index, " ") == []
+
+
+def test_find_orders_namesakes_by_mentions_and_tells_them_apart(place_index) -> None:
+    bakhmut = find_places(place_index, "Bakhmut")
+    assert [(f.place_id, f.count) for f in bakhmut] == [
+        ("geonames:713174", 3),
+        ("geonames:712959", 1),
+    ]
+    assert "Poltava oblast" in bakhmut[1].label and "1 mention" in bakhmut[1].label
+    lyman = find_places(place_index, "lyman")
+    assert [f.oblast for f in lyman] == ["Donetsk", "Kharkiv"]
+    assert lyman[0].label == "Lyman · Donetsk oblast, Kramatorsk raion · 2 mentions"
+    assert len({f.label for f in lyman}) == len(lyman)  # never two identical lines
+    # a prefix of three letters or more lists places starting with it
+    assert {f.place_id for f in find_places(place_index, "Bakh")} >= {"geonames:713174"}
+
+
+def test_find_works_without_a_gazetteer() -> None:
+    index = build_index(aggregate_places(events_frame(FIND_REPORTS)), None)
+    assert [f.place_id for f in find_places(index, "Sievierodonetsk")] == ["geonames:691999"]
+    assert find_places(index, "Artemivsk") == []  # former names come from the gazetteer
+
+
+# --- front labels over a range and their evidence (issue 15, item 4) ---------------------
+
+
+def test_front_labels_over_a_range_say_as_of_and_summarise(events) -> None:
+    labels = {lab.front: lab for lab in front_labels(events, ranged=True)}
+    don = labels["Donetsk"]
+    assert don.text == "Donetsk — initiative: Russia as of 2024-05-24"
+    assert don.summary == "Russia on 3 dates"  # 20, 21 and 24 May
+    assert labels["Kherson"].summary == "Ukraine on 2 dates"
+    d = events[events["front"] == "Donetsk"]
+    assert don.bbox == (
+        d.geometry.y.min(),
+        d.geometry.x.min(),
+        d.geometry.y.max(),
+        d.geometry.x.max(),
+    )
+    # a single day does not say "as of" (the heading says the date)
+    assert "as of" not in {lab.front: lab for lab in front_labels(events)}["Donetsk"].text
+
+
+def test_label_popup_quotes_the_stored_evidence_sentence_escaped(events) -> None:
+    from geo.view.mapview import map_data
+
+    reports = [
+        {"report": {"date": "2024-05-24", "title": "Own <i>report</i>"},
+         "fronts": [{"name": "Donetsk", "initiative": "Russia",
+                     "evidence": "Russian forces attacked <near> Chasiv Yar."}]},
+        {"report": {"date": "2024-05-21", "title": "Older"},
+         "fronts": [{"name": "Donetsk", "evidence": "Not the date shown."}]},
+        {"report": {"date": "not a date"}, "fronts": [{"name": "Donetsk", "evidence": "x"}]},
+    ]  # fmt: skip
+    table = evidence_table(reports)
+    assert len(table) == 2
+    labels = {lab.front: lab for lab in front_labels(events, True, table)}
+    assert [e.sentence for e in labels["Donetsk"].evidence] == [
+        "Russian forces attacked <near> Chasiv Yar."
+    ]
+    assert labels["Kharkiv"].evidence == ()
+    popups = {lab["html"]: lab["popup"] for lab in map_data(events, True, table).labels}
+    don = next(p for h, p in popups.items() if "Donetsk" in h)
+    assert "Russian forces attacked &lt;near&gt; Chasiv Yar." in don and "<near>" not in don
+    assert "Own &lt;i&gt;report&lt;/i&gt;" in don and "In this range: Russia on 3 dates" in don
+    kh = next(p for h, p in popups.items() if "Kharkiv" in h)
+    assert "No sentence stored" in kh
+
+
+def test_whole_months_widens_the_chart_window_within_the_data() -> None:
+    from geo.view.trend import whole_months
+
+    first, last = dt.date(2022, 2, 24), dt.date(2024, 5, 24)
+    assert whole_months(dt.date(2023, 3, 14), dt.date(2023, 9, 2), first, last) == (
+        dt.date(2023, 3, 1),
+        dt.date(2023, 9, 30),
+    )
+    assert whole_months(dt.date(2022, 2, 25), dt.date(2024, 5, 3), first, last) == (first, last)
+    assert whole_months(dt.date(2023, 12, 5), dt.date(2023, 12, 6), first, last)[1] == dt.date(
+        2023, 12, 31
+    )
+
+
+def test_front_options_in_map_order_then_others_then_no_front() -> None:
+    got = vs.front_options(["Kherson", "Donetsk", None, "Kursk", "Donetsk", float("nan")])
+    assert got == ["Donetsk", "Kherson", "Kursk", NON_FRONT]
+    assert vs.front_options(["Kharkiv"]) == ["Kharkiv"]

@@ -1,17 +1,26 @@
 """The Folium map of a view: one marker per place, coloured by front, styled by status.
 
+The map comes in two parts. :func:`base_map` is what never changes with the
+date: the offline base layer (:mod:`geo.view.basemap`), city names, the
+legend, the drawing code (``mapview.js``, ``mapview.css``) and keeping the
+user's pan and zoom. :func:`view_layer` is one view's markers, front labels,
+overlay and chosen place, as a single ``folium.FeatureGroup``: the app passes
+it to ``st_folium(feature_group_to_add=...)``, so a step swaps that group in
+the browser and the map itself (its iframe, tiles, base layer) is never
+rebuilt. :func:`build_map` joins both into one standalone page for tests and
+benchmarks.
+
 Why not one ``folium.CircleMarker`` + ``folium.Popup`` per place? Each folium
 element renders its own Jinja template and its own JavaScript statements; a
 month of data (a thousand places) then takes seconds. Instead the places go
-into the page as one JSON array and a short script draws them with
-``L.circleMarker``: one template render, and plain Leaflet (no plugin JS, no
-CDN). streamlit-folium still sees every marker as a layer, so clicks report
-their position (``last_object_clicked``).
+into the page as one JSON array drawn with ``L.circleMarker``: one template
+render, plain Leaflet (no plugin JS, no CDN). streamlit-folium still sees
+every marker as a layer, so clicks report their position.
 
 Popups are not in the page as HTML: each distinct string (report title, link,
 front, date...) is in a lookup table once, markers hold small indexes into
 it, and the popup is assembled in the browser when it opens (see
-:class:`MapData`). A year's page is ~14x smaller than with HTML per marker.
+:class:`MapData`), which keeps a year's page small.
 
 All text that came from a report is passed through :func:`html.escape` here,
 in Python, before it reaches the page; the JSON is additionally made safe to
@@ -23,6 +32,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -33,12 +43,13 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.model import NO_FRONT
-from geo.places.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
+from geo.places.fronts import CANONICAL, OTHER_COLOR, color
 from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
-from geo.view.labels import front_labels
+from geo.view.basemap import BASEMAP_URL
+from geo.view.labels import FrontLabel, front_labels
 from geo.view.places import aggregate_places, front_names
 
-DEFAULT_CENTER = (48.4, 35.6)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
+DEFAULT_CENTER = (48.3, 35.9)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
 DEFAULT_ZOOM = 7
 MAX_POPUP_ROWS = 12  # events listed per place; the rest are counted
 
@@ -54,23 +65,7 @@ STATUS_STYLE: dict[str, dict[str, object]] = {
 }
 SIDE_STYLE = {"Russia": "fl-side-ru", "Ukraine": "fl-side-ua", "None": "fl-side-none"}
 
-# A few cities drawn as faint labels so the map can be read without tiles.
-REFERENCE_CITIES: tuple[tuple[str, float, float], ...] = (
-    ("Kyiv", 50.4501, 30.5234),
-    ("Kharkiv", 49.9935, 36.2304),
-    ("Dnipro", 48.4647, 35.0462),
-    ("Zaporizhzhia", 47.8388, 35.1396),
-    ("Donetsk", 48.0159, 37.8029),
-    ("Luhansk", 48.5740, 39.3078),
-    ("Kherson", 46.6354, 32.6169),
-    ("Mariupol", 47.0971, 37.5434),
-    ("Sumy", 50.9077, 34.7981),
-    ("Kramatorsk", 48.7389, 37.5848),
-    ("Mykolaiv", 46.9750, 31.9946),
-    ("Belgorod", 50.5977, 36.5858),
-    ("Kursk", 51.7304, 36.1926),
-    ("Melitopol", 46.8489, 35.3675),
-)
+NAME_ZOOM = 9  # from this zoom on, settlements with markers are named on the map
 
 
 def _e(text: object) -> str:
@@ -213,12 +208,18 @@ def _event_rows(events: gpd.GeoDataFrame, t: dict[str, _Table]) -> dict[str, lis
     return out
 
 
-def map_data(events: gpd.GeoDataFrame) -> MapData:
-    """Aggregate ``events`` per place into compact markers, lookup tables and labels."""
+def map_data(
+    events: gpd.GeoDataFrame, ranged: bool = False, evidence: pd.DataFrame | None = None
+) -> MapData:
+    """Aggregate ``events`` per place into compact markers, lookup tables and front labels.
+
+    ``ranged`` says the view is a range (labels then say which date's
+    initiative they show); ``evidence`` is :func:`geo.view.labels.evidence_table`.
+    """
     places = aggregate_places(events)
     t = {name: _Table() for name in _TABLES}
     t["sections"].index("")  # index 0: no section
-    labels = _labels(events)
+    labels = _labels(events, ranged, evidence)
     if len(places) == 0:
         return MapData(places, [], labels, {k: v.items for k, v in t.items()})
     rows = _event_rows(events, t)
@@ -241,19 +242,44 @@ def map_data(events: gpd.GeoDataFrame) -> MapData:
     return MapData(places, [list(c) for c in cols], labels, {k: v.items for k, v in t.items()})
 
 
-def _labels(events: gpd.GeoDataFrame) -> list[dict]:
+def _label_popup(lab: FrontLabel) -> str:
+    """The popup of a front label: the initiative, the range's summary, the report's sentence."""
+    h = f"<div class=fl-pop><b>{_e(lab.front)}</b><div class=fl-meta>initiative: "
+    h += _e(lab.initiative or "unknown")
+    if lab.initiative_source == "inferred":
+        h += " (inferred from the report's wording)"
+    if lab.as_of:
+        h += f" · report of {lab.as_of.isoformat()}"
+    h += "</div>"
+    if lab.summary:
+        h += f"<div class=fl-meta>In this range: {_e(lab.summary)}</div>"
+    for ev in lab.evidence:
+        h += f'<div class="fl-snip">“{_e(ev.sentence)}”</div><div class=fl-src>{_e(ev.title)}</div>'
+    if not lab.evidence and lab.initiative:
+        h += (
+            "<div class=fl-src>No sentence stored for this report (reports ingested "
+            "without their text keep facts only).</div>"
+        )
+    return h + "</div>"
+
+
+def _labels(
+    events: gpd.GeoDataFrame, ranged: bool = False, evidence: pd.DataFrame | None = None
+) -> list[dict]:
     labels = []
-    for lab in front_labels(events):
+    for lab in front_labels(events, ranged, evidence):
         side = SIDE_STYLE.get(lab.initiative or "", "fl-side-unknown")
         inferred = " fl-inferred" if lab.initiative_source == "inferred" else ""
         labels.append(
             {
                 "lat": round(lab.lat, 5),
                 "lon": round(lab.lon, 5),
+                "bbox": [round(v, 5) for v in lab.bbox],
                 "html": (
                     f'<span class="fl-label {side}{inferred}" '
                     f'style="border-left-color:{color(lab.front)}">{_e(lab.text)}</span>'
                 ),
+                "popup": _label_popup(lab),
             }
         )
     return labels
@@ -304,19 +330,20 @@ def tooltip_html(data: MapData, i: int) -> str:
     return m[M_NAME] + " (" + str(m[M_COUNT]) + ", " + data.tables["statuses"][m[M_STATUS]] + ")"
 
 
-def legend_html(fronts_shown: list[str] | None = None) -> str:
-    """The legend: front colours (those in view first), status styles, side styles."""
-    names = list(fronts_shown or [])
-    names += [f for f in CANONICAL if f not in names]
+def legend_html() -> str:
+    """The legend: every front's colour, the status styles, what size means.
+
+    The same on every map (it is part of the base map, which is never
+    redrawn when the date changes).
+    """
     items = "".join(
         f'<div><i class="fl-dot" style="background:{color(n)};border-color:{color(n)}"></i>'
         f"{_e(n)}</div>"
-        for n in names
-        if n != NO_FRONT
+        for n in CANONICAL
     )
     items += (
         f'<div><i class="fl-dot" style="background:{OTHER_COLOR};border-color:{OTHER_COLOR}">'
-        f"</i>{_e(NO_FRONT)}</div>"
+        f"</i>other / {_e(NO_FRONT)}</div>"
     )
     status = (
         '<div><i class="fl-dot" style="background:#555;border-color:#555"></i>confirmed</div>'
@@ -334,128 +361,29 @@ def legend_html(fronts_shown: list[str] | None = None) -> str:
     )
 
 
-_TEMPLATE = Template(
+_STATIC = Path(__file__).with_name("mapview.js")
+_CSS = Path(__file__).with_name("mapview.css")
+
+
+_BASE_TEMPLATE = Template(
     """
-{% macro header(this, kwargs) %}
-<style>
-.leaflet-container { background: #eef0ea; font: 12px/1.35 system-ui, sans-serif; }
-.fl-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.5; max-height: 60vh; overflow: auto; }
-.fl-legend b { display: block; margin-top: 3px; }
-.fl-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
-  border: 2px solid; margin-right: 5px; vertical-align: -2px; }
-.fl-dash { border-style: dashed; }
-.fl-label { display: inline-block; white-space: nowrap; background: rgba(255,255,255,.9);
-  border: 1px solid #888; border-left-width: 6px; padding: 2px 6px; font-weight: 600;
-  font-size: 13px; border-radius: 3px; transform: translate(-50%, -150%); }
-.fl-side-ru { color: #7a0019; }
-.fl-side-ua { color: #00449e; }
-.fl-side-none, .fl-side-unknown { color: #333; font-weight: 500; }
-.fl-inferred { font-style: italic; border-style: dashed; }
-.fl-city { color: #777; font-size: 11px; white-space: nowrap; transform: translate(-50%, -50%);
-  text-shadow: 0 0 3px #fff; }
-.fl-pop { max-height: 260px; overflow: auto; }
-.fl-place { font-size: 14px; }
-.fl-meta { color: #444; margin: 2px 0 4px; }
-.fl-ev td { padding: 1px 6px 1px 0; vertical-align: top; }
-.fl-src { color: #555; padding-bottom: 3px !important; }
-.fl-snip { font-style: italic; color: #333; }
-.fl-more { color: #666; margin-top: 3px; }
-</style>
+{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+{% macro script(this, kwargs) %}
+{{ this.js }}
+window.fl.init({{ this._parent.get_name() }}, {{ this.options_json }});
 {% endmacro %}
+"""
+)
+
+_LAYER_TEMPLATE = Template(
+    """
 {% macro script(this, kwargs) %}
 (function () {
-  var map = {{ this._parent.get_name() }};
-  var styles = {{ this.styles_json }};
-  var cities = {{ this.cities_json }};
-  for (var c = 0; c < cities.length; c++) {
-    L.marker([cities[c][1], cities[c][2]], {interactive: false, keyboard: false,
-      icon: L.divIcon({className: "", html: '<span class="fl-city">' + cities[c][0] + '</span>',
-      iconSize: null})}).addTo(map);
-  }
-  // Popups and tooltips are built when they open, from the lookup tables.
-  // Every string in them was HTML-escaped in Python (geo.view.mapview.map_data):
-  // this code only concatenates them. Mirrors geo.view.mapview.popup_html.
-  var t = {{ this.tables_json }}, maxRows = {{ this.max_rows }};
   var markers = {{ this.markers_json }};
-  var flPopup = function (m) {
-    var first = t.dates[m[7]], last = t.dates[m[8]], n = m[6];
-    var h = "<div class=fl-pop><b class=fl-place>" + m[5] + "</b><div class=fl-meta>" +
-      (n === 1 ? "1 mention" : n + " mentions") + " · " +
-      (first === last ? first : first + " – " + last) +
-      "<br>front: " + t.fronts[m[9]] + " · status: " + t.statuses[m[10]] +
-      "</div><table class=fl-ev>";
-    for (var k = 0; k < m[11].length; k++) {
-      var r = m[11][k], src = t.sources[r[5]], sec = t.sections[r[2]];
-      h += "<tr><td>" + t.dates[r[0]] + "</td><td>" + t.fronts[r[1]] +
-        (sec ? " · " + sec : "") + "</td><td>" + t.statuses[r[3]] + ", " + t.kinds[r[4]] +
-        "</td></tr><tr><td></td><td colspan=2 class=fl-src>" +
-        (src[1] ? '<a href="' + src[1] + '" target="_blank" rel="noopener noreferrer">' +
-          src[0] + "</a>" : src[0]) +
-        (r.length > 6 ? '<div class="fl-snip">' + r[6] + "</div>" : "") + "</td></tr>";
-    }
-    h += "</table>";
-    if (n > maxRows) { h += "<div class=fl-more>… and " + (n - maxRows) + " earlier</div>"; }
-    return h + "</div>";
-  };
-  var flTooltip = function (m) { return m[5] + " (" + m[6] + ", " + t.statuses[m[4]] + ")"; };
-  for (var i = 0; i < markers.length; i++) {
-    var m = markers[i], st = t.statuses[m[4]], s = styles[st] || styles.reported;
-    var mk = L.circleMarker([m[0], m[1]], {radius: m[2], color: t.colours[m[3]],
-      fillColor: t.colours[m[3]], weight: s.weight, opacity: s.opacity,
-      fillOpacity: s.fillOpacity, dashArray: s.dashArray, className: "fl-marker fl-" + st});
-    mk.flData = m;
-    mk.bindPopup(function (layer) { return flPopup(layer.flData); }, {maxWidth: 420})
-      .bindTooltip(function (layer) { return flTooltip(layer.flData); }).addTo(map);
-  }
+  var t = {{ this.tables_json }}, maxRows = {{ this.max_rows }};
   var labels = {{ this.labels_json }};
-  for (var j = 0; j < labels.length; j++) {
-    L.marker([labels[j].lat, labels[j].lon], {interactive: false, keyboard: false,
-      zIndexOffset: 1000,
-      icon: L.divIcon({className: "", html: labels[j].html, iconSize: null})}).addTo(map);
-  }
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var d = L.DomUtil.create("div");
-    d.innerHTML = {{ this.legend_json }};
-    return d;
-  };
-  legend.addTo(map);
-  // The map's view lives in the browser, not in Python: pan and zoom never
-  // rerun the app. It is kept (1) in sessionStorage, so a redraw after a date
-  // or filter change keeps the user's view, and (2) in the page URL, so a
-  // copied link opens the same view. Only when running inside the app.
-  var viewKey = {{ this.view_key_json }};
-  if (viewKey) {
-    try {
-      var saved = JSON.parse(window.sessionStorage.getItem("frontline:view") || "null");
-      if (saved && saved.key === viewKey) {
-        map.setView([saved.lat, saved.lng], saved.zoom, {animate: false});
-      }
-    } catch (e) { /* no storage: start from the default view */ }
-    var syncView = function () {
-      var c = map.getCenter(), z = String(map.getZoom());
-      var center = c.lat.toFixed(4) + "," + c.lng.toFixed(4);
-      try {
-        window.sessionStorage.setItem("frontline:view", JSON.stringify(
-          {key: viewKey, lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
-      } catch (e) { /* ignore */ }
-      try {
-        var w = window.parent;
-        if (!w || w === window) { return; }
-        var u = new URL(w.location.href);
-        if (u.searchParams.get("center") === center && u.searchParams.get("zoom") === z) {
-          return;
-        }
-        u.searchParams.set("center", center);
-        u.searchParams.set("zoom", z);
-        w.history.replaceState(w.history.state, "", u.toString());
-      } catch (e) { /* another origin: the view is just not in the URL */ }
-    };
-    map.on("moveend", syncView);
-    // The app rewrites the URL after each rerun; put the view back within a second.
-    setInterval(syncView, 1000);
-  }
+  window.fl.draw({{ this._parent.get_name() }}, {markers: markers, t: t, maxRows: maxRows,
+    labels: labels, extra: {{ this.extra_json }}});
 })();
 {% endmacro %}
 """
@@ -479,52 +407,111 @@ class _Verbatim(Element):
         self.code = code
 
 
-class FrontlineLayer(MacroElement):
-    """Markers, front labels, reference cities and legend as one script (see module doc)."""
-
-    _template = _TEMPLATE
+class _Rendered(MacroElement):
+    """A macro element rendered without re-parsing its output (see :class:`_Verbatim`)."""
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]
-        """``MacroElement.render``, minus the re-parsing (see :class:`_Verbatim`)."""
         figure: Any = self.get_root()
         module = self._template.module
-        figure.header.add_child(_Verbatim(str(module.header(self, kwargs))), name=self.get_name())
+        if hasattr(module, "header"):
+            figure.header.add_child(
+                _Verbatim(str(module.header(self, kwargs))), name=self.get_name()
+            )
         figure.script.add_child(_Verbatim(str(module.script(self, kwargs))), name=self.get_name())
 
-    def __init__(self, data: MapData, legend: str, view_key: str | None = None) -> None:
+
+class BaseLayer(_Rendered):
+    """What never changes with the date: styles, the offline base layer, city names, the
+    legend, the drawing code, and keeping the user's view. Sent once per page."""
+
+    _template = _BASE_TEMPLATE
+
+    def __init__(self, *, tiles: bool, view_key: str | None, basemap_url: str | None) -> None:
         super().__init__()
-        self.view_key_json = _script_json(view_key)
+        self._name = "FrontlineBase"
+        self.css = _CSS.read_text(encoding="utf-8")
+        self.js = _STATIC.read_text(encoding="utf-8")
+        self.options_json = _script_json(
+            {
+                "viewKey": view_key,
+                "basemap": None if tiles else basemap_url,
+                "legend": legend_html(),
+                "styles": STATUS_STYLE,
+                "nameZoom": NAME_ZOOM,
+            }
+        )
+
+
+class FrontlineLayer(_Rendered):
+    """The view's markers, front labels, overlay and chosen place: drawn into its feature
+    group, which streamlit-folium swaps on each step without rebuilding the map."""
+
+    _template = _LAYER_TEMPLATE
+
+    def __init__(
+        self,
+        data: MapData,
+        *,
+        overlay: dict | None = None,
+        chosen: Chosen | None = None,
+    ) -> None:
+        super().__init__()
         self._name = "FrontlineLayer"
         self.markers_json = _script_json(data.markers)
         self.tables_json = _script_json(data.tables)
         self.max_rows = int(MAX_POPUP_ROWS)
         self.labels_json = _script_json(data.labels)
-        self.styles_json = _script_json(STATUS_STYLE)
-        self.cities_json = _script_json([[_e(n), la, lo] for n, la, lo in REFERENCE_CITIES])
-        self.legend_json = _script_json(legend)
+        extra: dict[str, object] = {"overlay": overlay}
+        if chosen is not None:
+            idx = _marker_index(data, chosen.place_id)
+            extra["chosen"] = {
+                "lat": chosen.lat, "lon": chosen.lon, "name": _e(chosen.name), "marker": idx,
+                "open": chosen.open_popup, "focus": chosen.focus,
+            }  # fmt: skip
+        self.extra_json = _script_json(extra)
 
 
-def build_map(
-    events: gpd.GeoDataFrame,
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The place picked in "Find a place" or by a click: ringed, and its popup opened once.
+
+    ``focus`` and ``open_popup`` are tokens that change each time the map
+    should pan to the place (a choice in the search box) or open its popup (a
+    click, whose popup the redraw would otherwise close); the browser acts
+    once per token, so later redraws leave the user's map alone.
+    """
+
+    place_id: str
+    name: str
+    lat: float
+    lon: float
+    open_popup: str | None = None
+    focus: str | None = None
+
+
+def _marker_index(data: MapData, place_id: str) -> int:
+    if len(data.places) == 0:
+        return -1
+    hits = (data.places["place_id"].astype(str) == str(place_id)).to_numpy().nonzero()[0]
+    return int(hits[0]) if len(hits) else -1
+
+
+def base_map(
     *,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     tiles: bool = False,
-    overlay: dict | None = None,
-    overlay_label: str | None = None,
-    data: MapData | None = None,
     view_key: str | None = None,
-) -> tuple[folium.Map, MapData]:
-    """The map of ``events`` (already filtered): markers per place, labels, legend.
+    basemap_url: str | None = BASEMAP_URL,
+) -> folium.Map:
+    """The map without the view's data: the same for every date and filter.
 
-    ``tiles`` adds OpenStreetMap tiles (they need internet; without them the
-    map still shows a plain background, reference cities and every marker).
-    ``overlay`` is an occupied-area GeoJSON dict drawn under the markers.
-    Leaflet comes from this server (:mod:`geo.view.assets`); nothing else is loaded.
-    ``data`` may be a cached :func:`map_data` result for ``events`` (the app
-    caches it; building the folium objects around it is cheap). ``view_key``
-    (the app's session id) turns on keeping the user's pan/zoom across
-    redraws and in the page URL, all in the browser.
+    ``tiles`` adds OpenStreetMap tiles (they need internet); without them the
+    offline base layer at ``basemap_url`` (served by this app, see
+    :mod:`geo.view.basemap`) draws land, water, borders and city names.
+    Leaflet comes from this server (:mod:`geo.view.assets`); nothing else is
+    loaded. ``view_key`` (the app's session id) turns on keeping the user's
+    pan/zoom across page reloads and in the page URL, all in the browser.
     """
     m = folium.Map(
         location=list(center or DEFAULT_CENTER),
@@ -541,23 +528,41 @@ def build_map(
         folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18, opacity=0.55
         ).add_to(m)
-    if overlay:
-        folium.GeoJson(
-            overlay,
-            name=overlay_label or "occupied area",
-            style_function=lambda _f: {
-                "color": "#7a0019",
-                "weight": 1,
-                "fillColor": "#c0392b",
-                "fillOpacity": 0.12,
-                "dashArray": "3 3",
-            },
-            interactive=False,
-        ).add_to(m)
+    BaseLayer(tiles=tiles, view_key=view_key, basemap_url=basemap_url).add_to(m)
+    return m
+
+
+def view_layer(
+    data: MapData, *, overlay: dict | None = None, chosen: Chosen | None = None
+) -> folium.FeatureGroup:
+    """The view's data as one feature group (``st_folium(feature_group_to_add=...)``)."""
+    fg = folium.FeatureGroup(name="frontline-view", control=False)
+    FrontlineLayer(data, overlay=overlay, chosen=chosen).add_to(fg)
+    return fg
+
+
+def build_map(
+    events: gpd.GeoDataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    tiles: bool = False,
+    overlay: dict | None = None,
+    data: MapData | None = None,
+    view_key: str | None = None,
+    chosen: Chosen | None = None,
+    basemap_url: str | None = BASEMAP_URL,
+) -> tuple[folium.Map, MapData]:
+    """The whole map of ``events`` (already filtered) as one standalone page: base + view.
+
+    The app sends the two parts separately (:func:`base_map` once,
+    :func:`view_layer` on every change); tests and benchmarks render them together.
+    ``data`` may be a cached :func:`map_data` result for ``events``.
+    """
+    m = base_map(center=center, zoom=zoom, tiles=tiles, view_key=view_key, basemap_url=basemap_url)
     if data is None:
         data = map_data(events)
-    shown = [f for f in pd.unique(data.places["front"]) if f in FRONTS] if len(data.places) else []
-    FrontlineLayer(data, legend_html(shown), view_key).add_to(m)
+    view_layer(data, overlay=overlay, chosen=chosen).add_to(m)
     return m, data
 
 

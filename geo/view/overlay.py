@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import OverlayError
@@ -87,10 +90,67 @@ def parse_overlay(data: bytes, name: str = "<overlay>") -> dict:
         if isinstance(geom, dict) and geom.get("type") in _POLYGONS:
             if not isinstance(geom.get("coordinates"), list):
                 raise OverlayError(f"{name}: a polygon without coordinates")
+            _check_positions(geom["coordinates"], name)
             keep.append({"type": "Feature", "properties": {}, "geometry": geom})
     if not keep:
         raise OverlayError(f"{name}: no Polygon or MultiPolygon features")
     return {"type": "FeatureCollection", "features": keep}
+
+
+def _check_positions(coords: list, name: str) -> None:
+    """Every position is ``[lon, lat]`` on the Earth (WGS 84, as RFC 7946 requires).
+
+    A file in a projected system (metres) or with lat/lon swapped past 90
+    would otherwise be drawn somewhere absurd, or nowhere, without a word.
+    Iterative, so a deeply nested file cannot exhaust the stack; linear in
+    the number of numbers.
+    """
+    stack: list = [coords]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, list):
+            raise OverlayError(f"{name}: coordinates must be lists of numbers")
+        if item and not isinstance(item[0], list):  # a position
+            if len(item) < 2 or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in item
+            ):
+                raise OverlayError(f"{name}: a position is not [longitude, latitude]")
+            lon, lat = item[0], item[1]
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise OverlayError(
+                    f"{name}: position [{lon}, {lat}] is outside the world; overlays must be "
+                    "WGS 84 longitude/latitude (EPSG:4326)"
+                )
+        else:
+            stack.extend(item)
+
+
+STALE_AFTER_DAYS = 3  # an overlay further than this from the date shown says how far
+
+
+def overlay_age(area_date: dt.date, shown: dt.date) -> str | None:
+    """How far the overlay's date is from the date shown, when it matters, in words.
+
+    ``None`` within :data:`STALE_AFTER_DAYS`; else e.g. ``"2 years 1 month before
+    the date shown"`` so a 2022 area is never taken for the 2024 front.
+    """
+    days = (shown - area_date).days
+    if abs(days) <= STALE_AFTER_DAYS:
+        return None
+    n = abs(days)
+    years, rest = divmod(n, 365)
+    months = rest // 30
+    if years:
+        parts = [f"{years} year{'s' if years > 1 else ''}"]
+        if months:
+            parts.append(f"{months} month{'s' if months > 1 else ''}")
+        span = " ".join(parts)
+    elif months >= 2:
+        span = f"{months} months"
+    else:
+        span = f"{n} days"
+    return f"{span} {'before' if days > 0 else 'after'} the date shown"
 
 
 def load_overlay(path: Path) -> dict:
@@ -100,3 +160,39 @@ def load_overlay(path: Path) -> dict:
     except OSError as exc:
         raise OverlayError(f"{path}: cannot read ({exc.strerror})") from exc
     return parse_overlay(data, Path(path).name)
+
+
+@dataclass(frozen=True, slots=True)
+class OverlayChoice:
+    """The overlay drawn for a date, and how to credit and qualify it."""
+
+    geojson: dict
+    name: str
+    area_date: dt.date
+    age: str | None  # see :func:`overlay_age`
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (area as of {self.area_date.isoformat()})"
+
+
+def choose_overlay(
+    files: dict[dt.date, Path],
+    uploaded: dict[dt.date, tuple[str, bytes]],
+    day: dt.date,
+    load: Callable[[Path], dict] = load_overlay,
+) -> OverlayChoice | None:
+    """The overlay (a file or an upload) nearest ``day``; ``None`` when there is none.
+
+    ``load`` reads a file (the app passes a cached reader). Raises
+    :class:`OverlayError` when the chosen file is unusable.
+    """
+    best = nearest_date(set(files) | set(uploaded), day)
+    if best is None:
+        return None
+    if best in uploaded:
+        name, data = uploaded[best]
+        geo = parse_overlay(data, name)
+    else:
+        name, geo = files[best].name, load(files[best])
+    return OverlayChoice(geo, name, best, overlay_age(best, day))

@@ -58,6 +58,18 @@ def daily_front_counts(events: gpd.GeoDataFrame) -> pd.DataFrame:
     out = df.groupby(["date", "front"], sort=True).size().rename("mentions").reset_index()
     out["front"] = out["front"].astype(object)
     return out
+def whole_months(
+    lo: dt.date, hi: dt.date, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date]:
+    """``lo``..``hi`` widened to whole calendar months, within ``first``..``last``.
+
+    The charts' window moves a day with every step; widened to months it
+    changes only when a step crosses a month, so the charts' tables are
+    computed once per month instead of on every step.
+    """
+    start = max(first, lo.replace(day=1))
+    nxt = (hi.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start, min(last, nxt - dt.timedelta(days=1))
 
 
 def mentions_per_front(events: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -126,11 +138,32 @@ def initiative_by_date(events: gpd.GeoDataFrame) -> pd.DataFrame:
 SIDE_COLORS = {"Russia": "#7a0019", "Ukraine": "#00449e", "None": "#bbbbbb"}
 
 
-def trend_spec(fronts: list[str], colors: list[str], day_from: str, day_to: str) -> dict:
+_DAY_AXIS = {"tickMinStep": 86_400_000, "labelOverlap": True}  # no hour ticks on daily data
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows for a spec's inline data: dates as ISO strings, NaN as null.
+
+    The data goes inside a layer of the spec rather than as a separate
+    dataset: Streamlit first draws a chart without its dataset and adds it
+    afterwards, and Vega warns ``Infinite extent for field "date"`` for that
+    empty first pass.
+    """
+    out = table.copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict("records")
+
+
+def trend_spec(
+    table: pd.DataFrame, fronts: list[str], colors: list[str], day_from: str, day_to: str
+) -> dict:
     """Vega-Lite spec: mentions per front over time, the chosen day or range marked.
 
-    A plain spec (no Altair) because Altair validates the whole chart against
-    the Vega-Lite schema on every rerun, which took over a second here.
+    ``table`` is :func:`mentions_per_front`. A plain spec (no Altair) because
+    Altair validates the whole chart against the Vega-Lite schema on every
+    rerun. Periods without any report are gaps in the lines, never zeros or
+    dips below zero: the y axis starts at 0 and lines are straight segments.
     """
     if day_from == day_to:
         mark = {
@@ -148,10 +181,21 @@ def trend_spec(fronts: list[str], colors: list[str], day_from: str, day_to: str)
             },
         }
     line = {
-        "mark": {"type": "line", "invalid": None, "point": False},
+        "data": {"values": _records(table)},
+        "mark": {
+            "type": "line",
+            "interpolate": "linear",
+            "invalid": "break-paths-filter-domains",
+            "point": {"filled": True, "size": 18},
+        },
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": None},
-            "y": {"field": "mentions", "type": "quantitative", "title": "mentions"},
+            "x": {"field": "date", "type": "temporal", "title": None, "axis": _DAY_AXIS},
+            "y": {
+                "field": "mentions",
+                "type": "quantitative",
+                "title": "mentions",
+                "scale": {"domainMin": 0, "zero": True, "nice": True},
+            },
             "color": {
                 "field": "front",
                 "type": "nominal",
@@ -165,22 +209,36 @@ def trend_spec(fronts: list[str], colors: list[str], day_from: str, day_to: str)
             ],
         },
     }
-    return {"height": 220, "layer": [mark, line]}
+    return {"height": 220, "layer": [line, mark]}
 
 
-def initiative_spec(n_fronts: int) -> dict:
-    """Vega-Lite spec: one tick per report and front, coloured by side, pale when inferred."""
-    return {
-        "height": 26 * n_fronts + 10,
+def initiative_spec(table: pd.DataFrame) -> dict:
+    """Vega-Lite spec: one tick per report and front, coloured by side, pale when inferred.
+
+    ``table`` is :func:`initiative_by_date`. The legend names the sides (and
+    says pale means inferred); front names on the y axis are never cut.
+    """
+    ticks = {
+        "data": {"values": _records(table)},
         "mark": {"type": "tick", "thickness": 3, "size": 14},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": None},
-            "y": {"field": "front", "type": "nominal", "title": None},
+            "x": {"field": "date", "type": "temporal", "title": None, "axis": _DAY_AXIS},
+            "y": {
+                "field": "front",
+                "type": "nominal",
+                "title": None,
+                "axis": {"labelLimit": 0, "labelPadding": 4},
+            },
             "color": {
                 "field": "initiative",
                 "type": "nominal",
                 "scale": {"domain": list(SIDE_COLORS), "range": list(SIDE_COLORS.values())},
-                "legend": {"orient": "bottom", "title": "initiative"},
+                "legend": {
+                    "orient": "top",
+                    "title": "initiative (pale: inferred)",
+                    "titleLimit": 0,
+                    "labelExpr": "datum.label == 'None' ? 'neither side' : datum.label",
+                },
             },
             "opacity": {
                 "condition": {"test": "datum.source == 'inferred'", "value": 0.45},
@@ -194,3 +252,7 @@ def initiative_spec(n_fronts: int) -> dict:
             ],
         },
     }
+    # Data inside a layer: Streamlit moves top-level data out and draws the chart empty
+    # first, which is what made Vega warn about an infinite extent (and squeezed the rows).
+    n_fronts = int(table["front"].nunique()) if len(table) else 1
+    return {"height": 22 * n_fronts, "layer": [ticks]}

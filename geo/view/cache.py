@@ -1,0 +1,106 @@
+"""The dashboard's data, cached across sessions by the store's location and stamp.
+
+Everything derived from the store is cached by the store's location and its
+stamp, which changes whenever a report is written or removed: a second
+visitor, and every step back to a date seen before, is served from memory.
+The functions only call the tested logic in :mod:`geo.store` and :mod:`geo.view`;
+this module is the one place that knows about Streamlit's caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.errors import GazetteerError
+from geo.store import Store
+from geo.store.geojson import export_geojson
+from geo.store.query import ViewQuery
+from geo.view.assets import ensure_leaflet
+from geo.view.basemap import ensure_basemap
+from geo.view.find import PlaceIndex, build_index
+from geo.view.labels import evidence_table
+from geo.view.mapview import MapData, map_data
+from geo.view.overlay import load_overlay
+from geo.view.trend import initiative_by_date, mentions_from_counts
+
+
+@st.cache_resource(show_spinner=False)
+def assets_ready() -> str:
+    ensure_basemap()
+    return str(ensure_leaflet())
+
+
+# The app never loads the whole store: it asks for the view, and for aggregates (fronts,
+# places, counts), which a database computes itself (geo.store.base.Store).
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def skipped(location: str, stamp: str, _store: Store) -> list[tuple[str, str]]:
+    return _store.skipped()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def fronts(location: str, stamp: str, _store: Store) -> list[str]:
+    return _store.fronts()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def place_events(location: str, stamp: str, place_id: str, _store: Store):
+    return _store.place_events(place_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
+    return _store.dates()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def view_events(location: str, stamp: str, q: ViewQuery, _store: Store):
+    return _store.load(q)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def evidence(location: str, stamp: str, _store: Store) -> pd.DataFrame:
+    return evidence_table(_store.reports())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def view_map_data(location: str, stamp: str, q: ViewQuery, _store: Store) -> MapData:
+    ranged = q.date_from != q.date_to
+    ev = evidence(location, stamp, _store)
+    return map_data(view_events(location, stamp, q, _store), ranged, ev)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def export(location: str, stamp: str, q: ViewQuery, _store: Store) -> str:
+    return export_geojson(view_events(location, stamp, q, _store))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def all_places(location: str, stamp: str, _store: Store) -> pd.DataFrame:
+    return _store.places()
+
+
+@st.cache_resource(show_spinner="Reading the gazetteer…", max_entries=4)
+def place_index(location: str, stamp: str, _store: Store) -> PlaceIndex:
+    from geo.places.gazetteer import load_gazetteer
+
+    try:
+        gaz = load_gazetteer()
+    except GazetteerError:  # names in the data still work; no oblast, raion or old names
+        gaz = None
+    return build_index(all_places(location, stamp, _store), gaz)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def trend_tables(location: str, stamp: str, q: ViewQuery, _store: Store):
+    return mentions_from_counts(_store.front_counts(q)), initiative_by_date(_store.initiatives(q))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def overlay_file(path: str, mtime: float) -> dict:
+    return load_overlay(Path(path))

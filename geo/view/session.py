@@ -1,0 +1,103 @@
+"""The view in Streamlit's session: read from the link once, moved by the controls, written back.
+
+The decisions (what a link means, where a step or Play goes, which gap a
+step crossed) are :mod:`geo.view.state`, tested without Streamlit; this module
+keeps their result in ``st.session_state`` under plain keys (``mode``, ``day``,
+``range``...), which, unlike a widget's own state, are never dropped between
+runs. Widgets only show and change these keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from geo.settings import settings
+from geo.view import state as vs
+
+
+def restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> None:
+    """Seed widget state from the link once per session; say what had to be adjusted."""
+    ss = st.session_state
+    if ss.get("_restored"):
+        return
+    ss["_restored"] = True
+    restored = vs.from_params(st.query_params.to_dict(), dates, fronts, place_ids)
+    s = restored.state
+    ss.update(
+        mode=s.mode, day=s.day, range=s.range, fronts=list(s.fronts),
+        statuses=list(s.statuses), kinds=list(s.kinds), place=s.place,
+        center=s.center, zoom=s.zoom, _notices=(restored.notices, s.query()),
+    )  # fmt: skip
+
+
+def current_state() -> vs.ViewState:
+    ss = st.session_state
+    return vs.ViewState(
+        mode=ss["mode"], day=ss["day"], range=tuple(ss["range"]),
+        fronts=tuple(ss.get("fronts") or ()), statuses=tuple(ss.get("statuses") or ()),
+        kinds=tuple(ss.get("kinds") or ()), place=ss.get("place"),
+    )  # fmt: skip
+
+
+def write_url(s: vs.ViewState) -> None:
+    params = vs.to_params(s)
+    current = st.query_params.to_dict()
+    for k in ("center", "zoom"):  # the map keeps these in the URL itself, in the browser
+        if k in current:
+            params[k] = current[k]
+    if params != current:
+        st.query_params.from_dict(params)
+
+
+def set_time(s: vs.ViewState) -> None:
+    """Move the sliders from code: their keys carry a counter that code bumps, because a
+    Streamlit widget cannot be given a value and a session-state value at once."""
+    ss = st.session_state
+    before = current_state()
+    ss["day"], ss["range"] = s.day, s.range
+    ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
+    gap = vs.jumped_gap(before, s, dates_now())
+    ss["_step_note"] = f"Stepped over a gap: {gap.text()}." if gap else None
+
+
+def dates_now() -> list[dt.date]:
+    return st.session_state.get("_dates") or []
+
+
+def step(dates: list[dt.date], delta: int) -> None:
+    moved_to, moved = vs.step(current_state(), dates, delta)
+    if moved:
+        set_time(moved_to)
+
+
+def toggle_play(dates: list[dt.date]) -> None:
+    ss = st.session_state
+    ss["playing"] = not ss.get("playing", False)
+    if ss["playing"]:
+        start, ss["_play_until"] = vs.play_start(current_state(), dates)
+        set_time(start)
+
+
+def slider_changed(widget_key: str, state_key: str) -> None:
+    value = st.session_state[widget_key]
+    st.session_state[state_key] = tuple(value) if state_key == "range" else value
+    st.session_state["_step_note"] = None
+
+
+def play_frame(dates: list[dt.date]) -> None:
+    """One frame of Play: wait, move on, redraw the view (only the fragment)."""
+    ss = st.session_state
+    time.sleep(settings.play_seconds)
+    moved_to, moved = vs.play_step(current_state(), dates, ss.get("_play_until", dates[-1]))
+    if moved:
+        set_time(moved_to)
+    else:
+        ss["playing"] = False
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # this run was a full run (e.g. a filter changed meanwhile)
+        st.rerun()
