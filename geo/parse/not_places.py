@@ -1,0 +1,177 @@
+"""Names that are spelled like places but name something else: people, units, weapons, outlets.
+
+The gazetteer has 35,000 place names, so a report's "Vyatka" volunteer
+battalion, milblogger Yevgeniy Poddubnyi, outlet Zvezda, the Vilkha rocket or a
+"Transport" ministry all look like villages. A stoplist of single names never
+ends; what ends it is the *context* such names stand in, which reports write
+the same way every time. Checked over the ISW reports of 2022–2026 and the
+news in the development corpus, a capitalised name is not a place when
+
+1. **quoted**: the quotes enclose exactly the name ("Vyatka", “Kronstadt,”):
+   reports quote the names of units, outlets and operations, not villages
+   (features such as a quoted “Kinburn Spit” stay);
+2. **a model designation** follows: a hyphen and a code in capitals or digits
+   (Topol-M, Voronezh-DM radar, Sukhoi-34);
+3. **a unit, weapon or outlet word** follows, possibly after more capitalised
+   words: ``… Battalion``, ``Detachment``, ``Brigade``, ``Group (of Forces)``,
+   ``Operational Group``, ``Legion``; ``missile(s)``, ``rocket(s)``,
+   ``projectile(s)``, ``(air defense) system``, ``MLRS``, ``radar``; ``TV``,
+   ``channel``, ``Post``, ``Independent``… (a "missile strike" on a city
+   still names the city);
+4. **a role or medium word** precedes it, possibly with a first name between:
+   ``milblogger Yevgeniy Poddubnyi``, ``Mayor Ihor Terekhov``, ``Admiral
+   Makarov``, ``correspondent Barak Ravid``, ``outlet Zvezda``, ``Telegram
+   channel Mariupol Now``;
+5. **a capitalised word that is no place precedes it** in the same sentence (a
+   first name: ``Kirill Dmitriev``, ``Vladimir Lenin``; an outlet's first word:
+   ``Ria Melitopol``; a misspelt prefix: ``Velykui Sambir``), unless that word
+   is a function word, an adjective of nationality or region (``Russian``,
+   ``Northern``), an acronym, a road code (``T1302``), a possessive or a
+   facility (``Airport``);
+6. **a surname follows it** (a capitalised word that is no place and ends like
+   a Slavic surname: ``Marina Filippova``, ``Sergii Sternenko``);
+7. it is **a lower-case English word elsewhere in the same report** (a
+   one-word name such as "Transport" or "Peace" that the report also writes
+   as "transport"), unless a place preposition (near, in, toward…) precedes it.
+
+A name that rules 1–6 showed to be a person, unit or outlet stays one for the
+rest of the report ("Lenin's", "Terekhov wrote", "interviewed by Hromadske"),
+again unless a place preposition precedes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_OPEN_QUOTES = "\"“”«‘'"
+_CLOSE_QUOTES = "\"”“»’'"
+_DESIGNATION = re.compile(r"-[A-Z0-9]{1,4}(?![\w'’])")
+_UNIT = (
+    r"battalions?|detachments?|brigades?|regiments?|divisions?|legions?|companies|company|"
+    r"squads?|spetsnaz|groupings?|group(?:[ \t]+of[ \t]+(?:\w+[ \t]+)?forces)?|"
+    r"operational[ \t]+group(?:ing)?|volunteer[ \t]+(?:battalion|unit|detachment)s?"
+)
+_WEAPON = (
+    r"missiles?(?![ \t]+(?:strikes?|attacks?))|rockets?(?![ \t]+(?:strikes?|attacks?))|projectiles?|"
+    r"launchers?|mlrs|icbms?|warheads?|radars?|howitzers?|"
+    r"(?:air[ \t]+defen[cs]e|missile|rocket|artillery|radar|electronic[ \t]+warfare|ew)[ \t]+systems?"
+)
+_MEDIUM = r"(?i:tv|channel|outlet|newspaper|agency|television)|Post|Independent|Times|Pravda|Gazette"
+_AFTER = re.compile(
+    rf"[\"”’»]?,?(?:[ \t]+(?:and|or)[ \t]+[A-Z][\w'’-]*)?(?:[ \t]+[A-Z][\w'’-]*){{0,2}}[ \t]+"
+    rf"(?:(?i:{_UNIT}|{_WEAPON})|{_MEDIUM})(?![\w-])"
+)
+# Words that stand before a person's name. Those that are also common words
+# ("the general Bakhmut area", "a major Kherson offensive") count only capitalised.
+_ROLE = (
+    r"(?i:journalists?|correspondents?|(?:mil)?bloggers?|commentators?|"
+    r"spokes(?:person|man|woman)|advis[oe]rs?|officials?|officers?|ceo|ombudsman|commissar|"
+    r"representatives?|propagandists?|collaborators?|presenters?|businessman|oligarch|"
+    r"patriarch|analysts?|gov\.|rep\.|sen\.|mr\.|mrs\.|ms\.|dr\.)|"
+    r"Commanders?|Deputy|Deputies|Head|Ministers?|Governors?|Mayors?|President|Chairman|"
+    r"Chairwoman|Chairperson|Director|Colonel|General|Major|Captain|Lieutenant|Sergeant|Admiral|"
+    r"Senators?|Secretary|Metropolitan|Ambassador|Envoy|Priest"
+)
+_MEDIUM_BEFORE = r"(?i:outlets?|channels?|broadcaster|newspapers?|publication|website|tv|magazine)"
+_BEFORE = re.compile(rf"(?<![\w-])(?:{_ROLE}|{_MEDIUM_BEFORE})[ \t]+(?:[A-Z][\w'’-]*[ \t]+){{0,2}}\Z")
+_CAP_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’]*)[ \t]\Z")
+# Capitalised words that may stand right before a place name.
+_MAY_PRECEDE = frozenset(
+    """the a an in into from at near to toward towards and but or if of on for with by as
+    around outside within after before while since both all several many some most this
+    that these those its their his her our only even also when where as such near occupied
+    russian ukrainian russia’s russia's ukraine’s ukraine's belarusian soviet western
+    eastern northern southern central northeastern northwestern southeastern southwestern
+    upper lower greater old new airport airbase airfield station plant port bridge highway
+    road route street village town city settlement oblast raion""".split()
+)
+_SURNAME = re.compile(
+    r"[ \t]([A-Z][a-z'’]+(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chuk|yuk|iuk|sky|skyi|"
+    r"skiy|skii|ska|ich|vich|ko|uk))(?![\w'’-])"
+)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:near|in|at|toward|towards|into|around|outside|within|from|of|to|through|"
+    r"between|captured|seized|liberated|entered)|\bthe[ \t]+(?:village|settlement|town)[ \t]+of)[ \t]+\Z",
+    re.I,
+)
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z]+(?![\w'’-])")
+_LINKISH = re.compile(r"\S*[/@]\S*")  # URLs and handles spell place names in lower case
+
+
+@dataclass(slots=True)
+class NameContext:
+    """What the name rules remember across the blocks of one report."""
+
+    text: str
+    not_places: set[str] = field(default_factory=set)
+    _lower: frozenset[str] | None = None
+
+    def lower_words(self) -> frozenset[str]:
+        """Every lower-case word of the report, computed once (linear in the text)."""
+        if self._lower is None:
+            self._lower = frozenset(_LOWER_WORD.findall(_LINKISH.sub(" ", self.text)))
+        return self._lower
+
+
+def not_a_place(
+    text: str, s: int, e: int, key: str, is_feature: bool, has, ctx: NameContext
+) -> bool:
+    """Whether the name ``text[s:e]`` (key ``key``) names something other than a place.
+
+    Rules in the module docstring; ``has`` tells whether a key is a place
+    name (a gazetteer key that is not stoplisted as a person or word). A name found to be a person, unit or outlet is remembered in ``ctx``.
+    """
+    if _is_quoted(text, s, e) and not is_feature:
+        ctx.not_places.add(key)
+        return True
+    if _named_thing(text, s, e, has):
+        ctx.not_places.add(key)
+        return True
+    before = text[max(0, s - 60) : s]
+    after_place_word = _LOCATIVE.search(before) is not None
+    if key in ctx.not_places and not after_place_word:
+        return True
+    if after_place_word:
+        return False
+    word = text[s:e]
+    return " " not in word and "-" not in word and word.lower() in ctx.lower_words()
+
+
+def _is_quoted(text: str, s: int, e: int) -> bool:
+    if s == 0 or text[s - 1] not in _OPEN_QUOTES:
+        return False
+    close = text[e : e + 2]
+    return close[:1] in _CLOSE_QUOTES or (close[:1] in ",." and close[1:] in _CLOSE_QUOTES)
+
+
+def _named_thing(text: str, s: int, e: int, has) -> bool:
+    """Rules 2–6 of the module docstring."""
+    if _DESIGNATION.match(text, e):
+        return True
+    if _AFTER.match(text, e):
+        return True
+    before = text[max(0, s - 60) : s]
+    if _BEFORE.search(before):
+        return True
+    m = _CAP_BEFORE.search(before)
+    if m is not None and _names_a_person(m.group(1), has):
+        return True
+    sm = _SURNAME.match(text, e)
+    return sm is not None and not has(_key(sm.group(1)))
+
+
+def _names_a_person(word: str, has) -> bool:
+    """A capitalised word before a name that makes the name a surname or an outlet's."""
+    low = word.lower()
+    if low in _MAY_PRECEDE or low.endswith(("ing", "’s", "'s")):
+        return False
+    if word.isupper() or any(c.isdigit() for c in word):
+        return False  # an acronym or a road code: "T1302 Bakhmut-Lysychansk highway"
+    return not has(_key(word))
+
+
+def _key(word: str) -> str:
+    from geo._text import name_key
+
+    return name_key(word)
