@@ -482,7 +482,7 @@ def find_mentions(
     hi = len(text) if hi is None else hi
     if hi <= lo:
         return []
-    scan = _Scan(text, gaz, lo, hi, skip, context or NameContext(text[lo:hi]))
+    scan = _Scan(text, gaz, lo, hi, skip, context or name_context(text[lo:hi]))
     out: list[Mention] = []
     for first in _CAP_WORD.finditer(text, lo, hi):
         m = scan.mention_at(first, out)
@@ -491,6 +491,11 @@ def find_mentions(
     _describe(text, out, lo, hi, paragraph)
     locate(text, out, gaz)
     return out
+
+
+def name_context(text: str) -> NameContext:
+    """A :class:`NameContext` for one report (the stoplist's people are its first names)."""
+    return NameContext(text, first_names=STOPLIST)
 
 
 def _describe(text: str, ms: list[Mention], lo: int, hi: int, paragraph: int) -> None:
@@ -541,6 +546,9 @@ class _Scan:
 
     def place_key(self, key: str) -> bool:
         return key not in STOPLIST and self.has(key)
+
+    def is_town(self, key: str) -> bool:
+        return _is_town(self.gaz, key)
 
     def mention_at(self, first: re.Match, out: list[Mention]) -> Mention | None:
         """The mention starting at the capitalised word ``first``, if it starts one."""
@@ -638,7 +646,8 @@ class _Scan:
             self.free = end
             return None
         self.free = end
-        if not_a_place(text, s, end, key, bool(is_feature), self.place_key, self.ctx):
+        town = self.is_town
+        if not_a_place(text, s, end, key, bool(is_feature), self.place_key, self.ctx, town):
             return None
         old = _FORMERLY.match(text, end, hi)
         if old is not None:

@@ -29,14 +29,20 @@ news in the development corpus, a capitalised name is not a place when
    ``Northern``), an acronym, a road code (``T1302``), a possessive or a
    facility (``Airport``);
 6. **a surname follows it** (a capitalised word that is no place and ends like
-   a Slavic surname: ``Marina Filippova``, ``Sergii Sternenko``);
+   a Slavic surname: ``Marina Filippova``, ``Sergii Sternenko``), unless the
+   name is a town of 10,000 people or follows a place preposition ("Mayor of
+   Mariupol Andryushchenko");
 7. it is **a lower-case English word elsewhere in the same report** (a
    one-word name such as "Transport" or "Peace" that the report also writes
    as "transport"), unless a place preposition (near, in, toward…) precedes it.
 
-A name that rules 1–6 showed to be a person, unit or outlet stays one for the
-rest of the report ("Lenin's", "Terekhov wrote", "interviewed by Hromadske"),
-again unless a place preposition precedes it.
+A name that rules 4–6 showed to be a person or an outlet (a role word and a
+first name before it, a medium word, a known first name, a surname after it)
+stays one for the rest of the report ("Lenin's", "Terekhov wrote",
+"interviewed by Hromadske"), again unless a place preposition precedes it.
+Units, quoted names and offices are not remembered: "Horlivka Battalion" and
+"Deputy Kherson Occupation Head" are named after towns the report may name
+again as places.
 """
 
 from __future__ import annotations
@@ -74,7 +80,9 @@ _ROLE = (
     r"Senators?|Secretary|Metropolitan|Ambassador|Envoy|Priest"
 )
 _MEDIUM_BEFORE = r"(?i:outlets?|channels?|broadcaster|newspapers?|publication|website|tv|magazine)"
-_BEFORE = re.compile(rf"(?<![\w-])(?:{_ROLE}|{_MEDIUM_BEFORE})[ \t]+(?:[A-Z][\w'’-]*[ \t]+){{0,2}}\Z")
+_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{_ROLE}|(?P<medium>{_MEDIUM_BEFORE}))[ \t]+(?P<first>(?:[A-Z][\w'’-]*[ \t]+){{1,2}})?\Z"
+)
 _CAP_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’]*)[ \t]\Z")
 # Capitalised words that may stand right before a place name.
 _MAY_PRECEDE = frozenset(
@@ -86,9 +94,10 @@ _MAY_PRECEDE = frozenset(
     upper lower greater old new airport airbase airfield station plant port bridge highway
     road route street village town city settlement oblast raion""".split()
 )
+# Endings that only surnames have ("Filippova", "Sternenko"; not "Gelatin", "Kremlin").
 _SURNAME = re.compile(
-    r"[ \t]([A-Z][a-z'’]+(?:ov|ova|ev|eva|yov|yova|in|ina|yn|yna|enko|chuk|yuk|iuk|sky|skyi|"
-    r"skiy|skii|ska|ich|vich|ko|uk))(?![\w'’-])"
+    r"[ \t]([A-Z][a-z'’]+(?:ov|ova|ev|eva|yov|yova|enko|chuk|yuk|iuk|sky|skyi|skiy|skii|"
+    r"ovich|evich))(?![\w'’-])"
 )
 _LOCATIVE = re.compile(
     r"(?:\b(?:near|in|at|toward|towards|into|around|outside|within|from|of|to|through|"
@@ -104,6 +113,7 @@ class NameContext:
     """What the name rules remember across the blocks of one report."""
 
     text: str
+    first_names: frozenset[str] = frozenset()  # keys of given names (the stoplist's people)
     not_places: set[str] = field(default_factory=set)
     _lower: frozenset[str] | None = None
 
@@ -115,21 +125,27 @@ class NameContext:
 
 
 def not_a_place(
-    text: str, s: int, e: int, key: str, is_feature: bool, has, ctx: NameContext
+    text: str, s: int, e: int, key: str, is_feature: bool, has, ctx: NameContext, town=None
 ) -> bool:
     """Whether the name ``text[s:e]`` (key ``key``) names something other than a place.
 
-    Rules in the module docstring; ``has`` tells whether a key is a place
-    name (a gazetteer key that is not stoplisted as a person or word). A name found to be a person, unit or outlet is remembered in ``ctx``.
+    Rules in the module docstring; ``has`` tells whether a key is a place name
+    (a gazetteer key that is not stoplisted as a person or a word), ``town``
+    whether a key names a town of 10,000 people or more. Names found to be
+    people or outlets are remembered in ``ctx``, unless they name such a town
+    ("Mariupol Now" is a channel; "Mariupol" stays the city); units and quoted
+    names are never remembered ("Horlivka Battalion").
     """
     if _is_quoted(text, s, e) and not is_feature:
-        ctx.not_places.add(key)
-        return True
-    if _named_thing(text, s, e, has):
-        ctx.not_places.add(key)
         return True
     before = text[max(0, s - 60) : s]
     after_place_word = _LOCATIVE.search(before) is not None
+    is_town = town is not None and town(key)
+    thing = _named_thing(text, s, e, has, ctx, after_place_word or is_town)
+    if thing:
+        if thing == _PERSON and not is_town:
+            ctx.not_places.add(key)
+        return True
     if key in ctx.not_places and not after_place_word:
         return True
     if after_place_word:
@@ -145,20 +161,30 @@ def _is_quoted(text: str, s: int, e: int) -> bool:
     return close[:1] in _CLOSE_QUOTES or (close[:1] in ",." and close[1:] in _CLOSE_QUOTES)
 
 
-def _named_thing(text: str, s: int, e: int, has) -> bool:
-    """Rules 2–6 of the module docstring."""
-    if _DESIGNATION.match(text, e):
-        return True
-    if _AFTER.match(text, e):
-        return True
+_PERSON, _THING = "person", "thing"
+
+
+def _named_thing(
+    text: str, s: int, e: int, has, ctx: NameContext, no_surname: bool
+) -> str:
+    """Rules 2–6 of the module docstring: ``_PERSON`` for a person or an outlet (which
+    the report may name again alone), ``_THING`` for the rest, ``""`` for a place."""
+    if _DESIGNATION.match(text, e) or _AFTER.match(text, e):
+        return _THING
     before = text[max(0, s - 60) : s]
-    if _BEFORE.search(before):
-        return True
+    role = _BEFORE.search(before)
+    if role is not None:
+        # "Mayor Ihor Terekhov", "outlet Zvezda": a person or outlet; "Deputy Kherson
+        # Occupation Head": an office named after a town, which stays a town elsewhere
+        return _PERSON if role.group("first") or role.group("medium") else _THING
     m = _CAP_BEFORE.search(before)
     if m is not None and _names_a_person(m.group(1), has):
-        return True
+        return _PERSON if _key(m.group(1)) in ctx.first_names else _THING
+    if no_surname:
+        # "Mayor of Mariupol Andryushchenko", "the Kharkiv Shevchenko plant": a town, then a name
+        return ""
     sm = _SURNAME.match(text, e)
-    return sm is not None and not has(_key(sm.group(1)))
+    return _PERSON if sm is not None and not has(_key(sm.group(1))) else ""
 
 
 def _names_a_person(word: str, has) -> bool:

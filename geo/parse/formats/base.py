@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from geo.model import Front, Mention, Report, Section
-from geo.parse.mentions import find_mentions
+from geo.parse.mentions import find_mentions, name_context
 from geo.parse.not_places import NameContext
 from geo.places.gazetteer import Gazetteer
 
@@ -117,7 +117,7 @@ class ReportBuilder:
 
     def mentions(self, block: Block) -> list[Mention]:
         if self.names is None:
-            self.names = NameContext(self.text)
+            self.names = name_context(self.text)
         return find_mentions(
             self.text, self.gaz, block.start, block.end, block.index,
             skip=footnote_spans(self.text, block.start, block.end), context=self.names,

@@ -73,6 +73,7 @@ _EFFORT_NO = re.compile(
 )
 _HEAD_WORD = re.compile(r"[^\W\d_][\w'’]*")
 _MAX_HEADING = 260
+_TOC_WORDS = 25
 
 
 def heading_core(text: str) -> str:
@@ -99,11 +100,24 @@ def is_heading(text: str) -> bool:
 
 
 def is_toc_item(text: str) -> bool:
-    """A bullet of the table of contents: "- Russian Main Effort – Eastern Ukraine (…)"."""
+    """An item of the table of contents: a bullet in effort vocabulary ("- Russian Main
+    Effort – Eastern Ukraine (…)"), or such a line ending in ";" or "." ("Supporting
+    effort 1—Mariupol;") that holds no sentence."""
     s = strip_footnotes(text)
-    if not s.startswith(("- ", "• ", "· ")) or len(s) > _MAX_HEADING or s[-1] in ".!?":
+    if not s or len(s) > _MAX_HEADING:
         return False
-    return bool(HEAD_START.match(s[2:].strip()))
+    bullet = s.startswith(("- ", "• ", "· "))
+    body = s[2:].strip() if bullet else s
+    if not HEAD_START.match(body):
+        return False
+    if bullet:
+        return s[-1] not in ".!?" or _SENTENCE.search(body[:-1]) is None
+    return (
+        body.endswith((";", "; and", "."))
+        and len(body.split()) <= _TOC_WORDS
+        and ": " not in body  # "Main effort—Kyiv axis: Russian operations …" is a paragraph
+        and _SENTENCE.search(body[:-1]) is None
+    )
 
 
 def is_front_heading(core: str, in_front: bool) -> bool:
