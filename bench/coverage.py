@@ -118,7 +118,9 @@ def _report_line(path: Path, r: Report) -> str:
     k = sum(len(s.mentions) for f in r.fronts for s in f.sections)
     notice = getattr(r, "notice", None)
     extra = f"  [{notice}]" if notice else ""
-    return f"  {path.name:<24} {r.format:<9} in {k:>4} out {len(r.other_mentions):>4}  {fronts}{extra}"
+    return (
+        f"  {path.name:<24} {r.format:<9} in {k:>4} out {len(r.other_mentions):>4}  {fronts}{extra}"
+    )
 
 
 def folder_figures(folder: Path, gaz, per_report: bool) -> dict[str, Report]:
@@ -180,7 +182,9 @@ def gold_figures(parsed: dict[str, Report]) -> None:
                 setattr(total, f, getattr(total, f) + getattr(sc, f))
     if total.required:
         share = total.found / total.required
-        row("keys TOTAL", total.line(), f"target found >= {TARGET_FOUND:.0%}", share >= TARGET_FOUND)
+        row(
+            "keys TOTAL", total.line(), f"target found >= {TARGET_FOUND:.0%}", share >= TARGET_FOUND
+        )
 
 
 def main() -> int:

@@ -51,6 +51,7 @@ _OBLAST = re.compile(
     rf"(?<![\w'’-])(?P<name>{_NAME})\s+(?:Oblast|Krai|oblast|krai)(?![\w-])(?P<poss>['’]s\s+)?"
     rf"|(?<![\w'’-])(?:the\s+)?(?:(?:Autonomous\s+)?Republic\s+of\s+)?(?P<crimea>Crimea)(?![\w'’-])"
 )
+_OBLAST_WORDS = ("blast", "rai", "Crimea")  # cheap test before the regex runs
 # What may stand between a place (or the list it ends) and its oblast.
 _TO_OBLAST = re.compile(rf"(?:,\s*|\s+in\s+(?:the\s+)?{_ADJ}*|\s*\(\s*{_ADJ}*|\s+{_ADJ}+)\Z")
 _LIST_GAP = re.compile(
@@ -102,6 +103,8 @@ def oblast_names(gaz: Gazetteer) -> dict[str, str]:
 def _oblast_hints(
     text: str, ms: Sequence[Mention], lo: int, hi: int, by_start: dict, by_end: dict, gaz
 ) -> None:
+    if not any(w in text[lo:hi] for w in _OBLAST_WORDS):
+        return
     names = oblast_names(gaz)
     for m in _OBLAST.finditer(text, lo, hi):
         raw = m.group("name") or m.group("crimea")
@@ -115,7 +118,9 @@ def _oblast_hints(
         if gap is None:
             continue
         i = _ending_at(text, gap.start(), by_end)
-        if i is None or (gap.group().lstrip().startswith("(") and text[m.end() : m.end() + 1] != ")"):
+        if i is None or (
+            gap.group().lstrip().startswith("(") and text[m.end() : m.end() + 1] != ")"
+        ):
             continue
         for j in _list_back(text, ms, i, by_end):
             if ms[j].oblast_hint is not None and j != i:

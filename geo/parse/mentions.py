@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from geo._text import name_key
 from geo.model import Mention
@@ -530,9 +529,7 @@ _FORMERLY = re.compile(
 class _Scan:
     """One pass of :func:`find_mentions` over a passage: tokens -> names -> mentions."""
 
-    def __init__(
-        self, text: str, gaz: Gazetteer, lo: int, hi: int, skip, ctx: NameContext
-    ) -> None:
+    def __init__(self, text: str, gaz: Gazetteer, lo: int, hi: int, skip, ctx: NameContext) -> None:
         self.text, self.gaz, self.lo, self.hi, self.ctx = text, gaz, lo, hi, ctx
         self.excluded = _Spans(_excluded_spans(text, lo, hi) + list(skip or ()))
         index = gaz.index if hasattr(gaz, "index") else None
@@ -578,9 +575,9 @@ class _Scan:
             if m2 is None:
                 break
             w = m2.group()
-            if not (w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS):
-                if not (w in CONNECTORS and _capital_follows(text, m2.end(), hi)):
-                    break
+            joins = w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS
+            if not joins and not (w in CONNECTORS and _capital_follows(text, m2.end(), hi)):
+                break
             e = m2.end()
             toks.append((m2.start(), e))
         return toks
@@ -702,9 +699,7 @@ def _run_cache(gaz: Gazetteer) -> dict[str, _Found | None]:
     return runs
 
 
-def _longest_name(
-    text: str, s: int, toks: list[tuple[int, int]], place_key, gaz
-) -> _Found | None:
+def _longest_name(text: str, s: int, toks: list[tuple[int, int]], place_key, gaz) -> _Found | None:
     """(length, key, :func:`_all_features` of it, ()) of the run's longest name, if any.
 
     A name with a connector is also tried with the connector's other
@@ -752,7 +747,11 @@ def _unknown_compound(nxt: re.Match | None, key: str, has, gaz: Gazetteer) -> bo
 
 
 def _is_town(gaz: Gazetteer, key: str) -> bool:
-    return any(p.population >= 10_000 for p in gaz.candidates(key))
+    towns = gaz.memo("mentions.town")
+    if key not in towns:
+        towns[key] = any(p.population >= 10_000 for p in gaz.candidates(key))
+    found: bool = towns[key]
+    return found
 
 
 def _name_in_place_context(

@@ -58,54 +58,78 @@ _UNIT = (
     r"squads?|spetsnaz|groupings?|group(?:[ \t]+of[ \t]+(?:\w+[ \t]+)?forces)?|"
     r"operational[ \t]+group(?:ing)?|volunteer[ \t]+(?:battalion|unit|detachment)s?"
 )
+_NOT_STRIKE = r"(?![ \t]+(?:strikes?|attacks?))"  # "a Kyiv missile strike" still names Kyiv
 _WEAPON = (
-    r"missiles?(?![ \t]+(?:strikes?|attacks?))|rockets?(?![ \t]+(?:strikes?|attacks?))|projectiles?|"
-    r"launchers?|mlrs|icbms?|warheads?|radars?|howitzers?|"
-    r"(?:air[ \t]+defen[cs]e|missile|rocket|artillery|radar|electronic[ \t]+warfare|ew)[ \t]+systems?"
+    rf"missiles?{_NOT_STRIKE}|rockets?{_NOT_STRIKE}|projectiles?|launchers?|mlrs|icbms?|"
+    r"warheads?|radars?|howitzers?|"
+    r"(?:air[ \t]+defen[cs]e|missile|rocket|artillery|radar|electronic[ \t]+warfare|ew)"
+    r"[ \t]+systems?"
 )
-_MEDIUM = r"(?i:tv|channel|outlet|newspaper|agency|television)|Post|Independent|Times|Pravda|Gazette"
+_MEDIUM = (
+    r"(?i:tv|channel|outlet|newspaper|agency|television)|Post|Independent|Times|Pravda|Gazette"
+)
 _AFTER = re.compile(
     rf"[\"”’»]?,?(?:[ \t]+(?:and|or)[ \t]+[A-Z][\w'’-]*)?(?:[ \t]+[A-Z][\w'’-]*){{0,2}}[ \t]+"
     rf"(?:(?i:{_UNIT}|{_WEAPON})|{_MEDIUM})(?![\w-])"
 )
 # Words that stand before a person's name. Those that are also common words
 # ("the general Bakhmut area", "a major Kherson offensive") count only capitalised.
-_ROLE = (
-    r"(?i:journalists?|correspondents?|(?:mil)?bloggers?|commentators?|"
-    r"spokes(?:person|man|woman)|advis[oe]rs?|officials?|officers?|ceo|ombudsman|commissar|"
-    r"representatives?|propagandists?|collaborators?|presenters?|businessman|oligarch|"
-    r"patriarch|analysts?|gov\.|rep\.|sen\.|mr\.|mrs\.|ms\.|dr\.)|"
-    r"Commanders?|Deputy|Deputies|Head|Ministers?|Governors?|Mayors?|President|Chairman|"
-    r"Chairwoman|Chairperson|Director|Colonel|General|Major|Captain|Lieutenant|Sergeant|Admiral|"
-    r"Senators?|Secretary|Metropolitan|Ambassador|Envoy|Priest"
-)
-_MEDIUM_BEFORE = r"(?i:outlets?|channels?|broadcaster|newspapers?|publication|website|tv|magazine)"
-_BEFORE = re.compile(
-    rf"(?<![\w-])(?:{_ROLE}|(?P<medium>{_MEDIUM_BEFORE}))[ \t]+(?P<first>(?:[A-Z][\w'’-]*[ \t]+){{1,2}})?\Z"
-)
-_CAP_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’]*)[ \t]\Z")
+_ROLE_ANY_CASE = frozenset(
+    (
+     "journalist", "journalists", "correspondent", "correspondents", "blogger", "bloggers",
+     "milblogger", "milbloggers", "commentator", "commentators", "spokesperson", "spokesman",
+     "spokeswoman", "advisor", "advisors", "adviser", "advisers", "official", "officials",
+     "officer", "officers", "ceo", "ombudsman", "commissar", "representative", "representatives",
+     "propagandist", "propagandists", "collaborator", "collaborators", "presenter", "presenters",
+     "businessman", "oligarch", "patriarch", "analyst", "analysts", "gov.", "rep.", "sen.",
+     "mr.", "mrs.", "ms.", "dr.",
+    )
+)  # fmt: skip
+_ROLE_CAPITALISED = frozenset(
+    (
+     "Commander", "Commanders", "Deputy", "Deputies", "Head", "Minister", "Ministers",
+     "Governor", "Governors", "Mayor", "Mayors", "President", "Chairman", "Chairwoman",
+     "Chairperson", "Director", "Colonel", "General", "Major", "Captain", "Lieutenant",
+     "Sergeant", "Admiral", "Senator", "Senators", "Secretary", "Metropolitan", "Ambassador",
+     "Envoy", "Priest",
+    )
+)  # fmt: skip
+_MEDIUM_BEFORE = frozenset(
+    (
+     "outlet", "outlets", "channel", "channels", "broadcaster", "newspaper", "newspapers",
+     "publication", "website", "tv", "magazine",
+    )
+)  # fmt: skip
+_PLACE_WORDS = frozenset(
+    (
+     "near", "in", "at", "toward", "towards", "into", "around", "outside", "within", "from",
+     "of", "to", "through", "between", "captured", "seized", "liberated", "entered",
+    )
+)  # fmt: skip
 # Capitalised words that may stand right before a place name.
 _MAY_PRECEDE = frozenset(
-    """the a an in into from at near to toward towards and but or if of on for with by as
-    around outside within after before while since both all several many some most this
-    that these those its their his her our only even also when where as such near occupied
-    russian ukrainian russia’s russia's ukraine’s ukraine's belarusian soviet western
-    eastern northern southern central northeastern northwestern southeastern southwestern
-    upper lower greater old new airport airbase airfield station plant port bridge highway
-    road route street village town city settlement oblast raion""".split()
-)
+    (
+     "the", "a", "an", "in", "into", "from", "at", "near", "to", "toward", "towards", "and",
+     "but", "or", "if", "of", "on", "for", "with", "by", "as", "around", "outside", "within",
+     "after", "before", "while", "since", "both", "all", "several", "many", "some", "most",
+     "this", "that", "these", "those", "its", "their", "his", "her", "our", "only", "even",
+     "also", "when", "where", "as", "such", "near", "occupied", "russian", "ukrainian",
+     "russia’s", "russia's", "ukraine’s", "ukraine's", "belarusian", "soviet", "western",
+     "eastern", "northern", "southern", "central", "northeastern", "northwestern",
+     "southeastern", "southwestern", "upper", "lower", "greater", "old", "new", "airport",
+     "airbase", "airfield", "station", "plant", "port", "bridge", "highway", "road", "route",
+     "street", "village", "town", "city", "settlement", "oblast", "raion",
+    )
+)  # fmt: skip
 # Endings that only surnames have ("Filippova", "Sternenko"; not "Gelatin", "Kremlin").
 _SURNAME = re.compile(
     r"[ \t]([A-Z][a-z'’]+(?:ov|ova|ev|eva|yov|yova|enko|chuk|yuk|iuk|sky|skyi|skiy|skii|"
     r"ovich|evich))(?![\w'’-])"
 )
-_LOCATIVE = re.compile(
-    r"(?:\b(?:near|in|at|toward|towards|into|around|outside|within|from|of|to|through|"
-    r"between|captured|seized|liberated|entered)|\bthe[ \t]+(?:village|settlement|town)[ \t]+of)[ \t]+\Z",
-    re.I,
-)
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z]+(?![\w'’-])")
-_LINKISH = re.compile(r"\S*[/@]\S*")  # URLs and handles spell place names in lower case
+_WORDS_BEFORE = 3  # words before a name that the rules look at
+# A lower-case word of prose: after a space or an opening mark, so URLs and handles,
+# which spell place names in lower case ("t.me/bakhmut_news"), do not count.
+_LOWER_WORD = re.compile(r"(?<=[\s(“\"])[a-z][a-z]+(?=[\s,.;:!?)”\"])")
 
 
 @dataclass(slots=True)
@@ -120,7 +144,7 @@ class NameContext:
     def lower_words(self) -> frozenset[str]:
         """Every lower-case word of the report, computed once (linear in the text)."""
         if self._lower is None:
-            self._lower = frozenset(_LOWER_WORD.findall(_LINKISH.sub(" ", self.text)))
+            self._lower = frozenset(_LOWER_WORD.findall(self.text))
         return self._lower
 
 
@@ -138,12 +162,15 @@ def not_a_place(
     """
     if _is_quoted(text, s, e) and not is_feature:
         return True
-    before = text[max(0, s - 60) : s]
-    after_place_word = _LOCATIVE.search(before) is not None
-    is_town = town is not None and town(key)
-    thing = _named_thing(text, s, e, has, ctx, after_place_word or is_town)
+    before = _words_before(text, s)
+    after_place_word = bool(before) and before[-1].lower() in _PLACE_WORDS
+
+    def is_town() -> bool:
+        return town is not None and town(key)
+
+    thing = _named_thing(text, s, e, before, has, ctx, after_place_word, is_town)
     if thing:
-        if thing == _PERSON and not is_town:
+        if thing == _PERSON and not is_town():
             ctx.not_places.add(key)
         return True
     if key in ctx.not_places and not after_place_word:
@@ -152,6 +179,25 @@ def not_a_place(
         return False
     word = text[s:e]
     return " " not in word and "-" not in word and word.lower() in ctx.lower_words()
+
+
+def _words_before(text: str, s: int) -> list[str]:
+    """The last few words before ``s`` on its line, joined to it by single spaces and
+    free of punctuation (titles such as "Gov." aside), in text order."""
+    lo = max(0, s - 80)
+    nl = text.rfind("\n", lo, s)
+    chunk = text[nl + 1 if nl >= 0 else lo : s]
+    if not chunk.endswith((" ", "\t")):
+        return []
+    words = chunk.split(" ")[:-1][-_WORDS_BEFORE:]
+    # a word that is not all letters (a comma, a bracket) ends the run of words
+    out: list[str] = []
+    for w in reversed(words):
+        core = w.replace("’", "").replace("'", "").replace("-", "")
+        if not (core.isalnum() or w.lower() in _ROLE_ANY_CASE):
+            break
+        out.append(w)
+    return out[::-1]
 
 
 def _is_quoted(text: str, s: int, e: int) -> bool:
@@ -165,26 +211,44 @@ _PERSON, _THING = "person", "thing"
 
 
 def _named_thing(
-    text: str, s: int, e: int, has, ctx: NameContext, no_surname: bool
+    text: str,
+    s: int,
+    e: int,
+    before: list[str],
+    has,
+    ctx: NameContext,
+    after_place_word: bool,
+    is_town,
 ) -> str:
     """Rules 2–6 of the module docstring: ``_PERSON`` for a person or an outlet (which
     the report may name again alone), ``_THING`` for the rest, ``""`` for a place."""
     if _DESIGNATION.match(text, e) or _AFTER.match(text, e):
         return _THING
-    before = text[max(0, s - 60) : s]
-    role = _BEFORE.search(before)
-    if role is not None:
-        # "Mayor Ihor Terekhov", "outlet Zvezda": a person or outlet; "Deputy Kherson
-        # Occupation Head": an office named after a town, which stays a town elsewhere
-        return _PERSON if role.group("first") or role.group("medium") else _THING
-    m = _CAP_BEFORE.search(before)
-    if m is not None and _names_a_person(m.group(1), has):
-        return _PERSON if _key(m.group(1)) in ctx.first_names else _THING
-    if no_surname:
-        # "Mayor of Mariupol Andryushchenko", "the Kharkiv Shevchenko plant": a town, then a name
-        return ""
+    role = _role_before(before)
+    if role:
+        return role
+    if before and before[-1][0].isupper() and _names_a_person(before[-1], has):
+        return _PERSON if _key(before[-1]) in ctx.first_names else _THING
     sm = _SURNAME.match(text, e)
-    return _PERSON if sm is not None and not has(_key(sm.group(1))) else ""
+    if sm is None or has(_key(sm.group(1))):
+        return ""
+    # "Mayor of Mariupol Andryushchenko", "the Kharkiv Shevchenko plant": a town, then a name
+    return "" if after_place_word or is_town() else _PERSON
+
+
+def _role_before(before: list[str]) -> str:
+    """ "Mayor Ihor Terekhov", "outlet Zvezda": a person or an outlet (``_PERSON``);
+    "Deputy Kherson Occupation Head": an office named after a town (``_THING``)."""
+    for i in range(len(before) - 1, -1, -1):
+        w = before[i]
+        names = before[i + 1 :]
+        if names and not all(n[0].isupper() for n in names):
+            return ""
+        if w.lower() in _MEDIUM_BEFORE:
+            return _PERSON
+        if w.lower() in _ROLE_ANY_CASE or w in _ROLE_CAPITALISED:
+            return _PERSON if names else _THING
+    return ""
 
 
 def _names_a_person(word: str, has) -> bool:

@@ -379,7 +379,7 @@ _COMMA_RUN = re.compile(r"[ \t\u00a0]*,(?:[ \t\u00a0]*,)*[ \t\u00a0]*")
 _JOINED_LINE = 2000  # characters: shorter lines are ordinary paragraphs
 _JOINTS_NEEDED = 3
 _SENTENCE_END = ".!?"
-_CLOSERS = "”\"’"
+_CLOSERS = '”"’'
 
 
 def _is_joint(text: str, m: re.Match) -> bool:
@@ -390,13 +390,11 @@ def _is_joint(text: str, m: re.Match) -> bool:
     if not nxt:
         return True  # trailing commas close the list
     if run.count(",") > 1 or "\u00a0" in run:
-        return run.count(",") > 1 or nxt.isupper() or nxt in "“\""
+        return run.count(",") > 1 or nxt.isupper() or nxt in '“"'
     if run[-1] == ",":  # no space after the comma: "word,Word"
         return not (nxt.isdigit() or nxt in _CLOSERS or prev.isdigit())
     before = text[m.start() - 2 : m.start() - 1]
-    return (
-        prev in _SENTENCE_END and (before.islower() or before.isdigit()) and nxt.isupper()
-    )
+    return prev in _SENTENCE_END and (before.islower() or before.isdigit()) and nxt.isupper()
 
 
 def unjoin_paragraphs(text: str) -> str:
@@ -404,16 +402,20 @@ def unjoin_paragraphs(text: str) -> str:
 
     Only lines longer than :data:`_JOINED_LINE` characters with at least
     :data:`_JOINTS_NEEDED` sentence-end commas (``…area.,Russian…``) or
-    comma runs (``,\u00a0,,``) are touched; there a run of commas is a paragraph break when it holds two
-    commas or a no-break space, when no space follows a single comma (``Kagan,February``,
-    but not ``11,300``), or when it follows a sentence end and precedes a
-    capital (``Stupochky., Russian``).
+    comma runs (``, ,,``) are touched; there a run of commas is a paragraph
+    break when it holds two commas or a no-break space, when no space follows
+    a single comma (``Kagan,February``, but not ``11,300``), or when it follows
+    a sentence end and precedes a capital (``Stupochky., Russian``).
     """
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if len(line) < _JOINED_LINE or len(_STRONG_JOINT.findall(line)) < _JOINTS_NEEDED:
             continue
-        lines[i] = _COMMA_RUN.sub(lambda m, s=line: "\n\n" if _is_joint(s, m) else m.group(), line)
+
+        def split(m: re.Match, line: str = line) -> str:
+            return "\n\n" if _is_joint(line, m) else m.group()
+
+        lines[i] = _COMMA_RUN.sub(split, line)
     return "\n".join(lines)
 
 

@@ -126,6 +126,7 @@ _GENERIC_ALIASES = {"northeast", "northeastern", "southern", "northern", "donbas
 # Regions that span fronts: their paragraphs are voted among these.
 _REGION_FRONTS = {name_key("Donbas"): ("Donetsk", "Luhansk")}
 _VERDICT_LAYOUT = 4  # one-sentence verdict paragraphs that make a report direction-structured
+_ACTOR_WORDS = ("Russian", "Ukrainian", "Neither")  # the first word of every verdict
 
 
 def _alias_table() -> dict[str, str]:
@@ -214,7 +215,9 @@ def heading_spec(core: str, gaz: Gazetteer, date: dt.date | None = None) -> Head
             label = m and (m.group(1) or m.group(2))
             if label and label.split()[0].lower() not in _GENERIC_DEFAULT and label[0].isupper():
                 named = [canonical_front(label)]
-    default = next((_generic(w.lower(), date) for w in words if w.lower() in _GENERIC_DEFAULT), None)
+    default = next(
+        (_generic(w.lower(), date) for w in words if w.lower() in _GENERIC_DEFAULT), None
+    )
     if not named and default is None and _IN_RUSSIA.search(core):
         # "Ukrainian Operations in the Russian Federation": Kursk unless the places say otherwise
         default = "Kursk"
@@ -251,11 +254,10 @@ class ISW:
         title = report_title(text)
         url = source_url(lines[:6])
         date = ctx.date or isw_date(text, title, url, ctx.path)
-        meta = {"date": date, "format": self.name, "title": title, "path": ctx.path,
-                "source_url": url}  # fmt: skip
+        meta = _Meta(date, self.name, title, ctx.path, url)
         if other_theatre(title, url):
             notice = f"not a Russia–Ukraine report ({title[:80]}): no places read"
-            return Report(text=text, notice=notice, **meta)
+            return meta.report(text, notice=notice)
         reader = _Reader(text, ctx.gaz, date, blocks(text))
         reader.read()
         return reader.report(meta)
@@ -267,6 +269,23 @@ _TITLE_PREFIX = re.compile(r"^(?:title|#\s*title)\s*:\s*", re.I)
 def report_title(text: str) -> str:
     """The title line, without a page dump's ``Title:`` prefix."""
     return _TITLE_PREFIX.sub("", title_of(text))
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What a parsed report says about itself, whatever its body holds."""
+
+    date: dt.date
+    format: str
+    title: str
+    path: str | None
+    source_url: str | None
+
+    def report(self, text: str, **kw) -> Report:
+        return Report(
+            text=text, date=self.date, format=self.format, title=self.title, path=self.path,
+            source_url=self.source_url, **kw,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -304,6 +323,8 @@ class _Reader:
     def _verdict_count(self) -> int:
         n = 0
         for blk in self.blks[self.start : self.end]:
+            if not blk.text.startswith(_ACTOR_WORDS):
+                continue
             t = strip_footnotes(blk.text)
             if len(sentences(t, 0, len(t))) == 1:
                 v = read_verdict(t, True)
@@ -473,15 +494,22 @@ class _Reader:
 
     # --- the report -------------------------------------------------------------
 
-    def report(self, meta: dict) -> Report:
+    def report(self, meta: _Meta) -> Report:
         for name, f in self.b.fronts.items():
             if self.directions and self.verdicts.get(name):
                 side, evidence = front_initiative(self.verdicts[name])
             else:
                 side, evidence = infer_initiative(self.paras.get(name, []))
             if side:
-                f.initiative, f.initiative_source, f.initiative_evidence = side, "inferred", evidence
-        r = self.b.report(**meta)
+                f.initiative, f.initiative_source, f.initiative_evidence = (
+                    side,
+                    "inferred",
+                    evidence,
+                )
+        r = self.b.report(
+            date=meta.date, format=meta.format, title=meta.title, path=meta.path,
+            source_url=meta.source_url,
+        )  # fmt: skip
         notice = f"special edition ({self.special})" if self.special else None
         if not r.fronts:
             notice = f"{notice or 'no front sections found'}: no fronts, none invented"

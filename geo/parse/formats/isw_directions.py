@@ -101,10 +101,10 @@ def read_verdict(sentence: str, alone: bool) -> Verdict | None:
         area = _REAR_AREA.search(rest)
         name = f"{area['name']} (rear strikes)" if area else "Rear strikes"
         return Verdict(name, s, None, True, [area["name"]] if area else [])
-    name, words = _where(rest, alone)
-    if name is None:
+    where, words = _where(rest, alone)
+    if where is None:
         return None
-    return Verdict(name, s, _side(actor["actor"], rest), False, words)
+    return Verdict(where, s, _side(actor["actor"], rest), False, words)
 
 
 def _where(rest: str, alone: bool) -> tuple[str | None, list[str]]:

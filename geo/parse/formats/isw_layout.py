@@ -191,7 +191,8 @@ def _closes_body(blks: list[Block], i: int) -> bool:
 
 def body_bounds(blks: list[Block]) -> tuple[int, int]:
     """``(start, end)``: the body is ``blks[start:end]`` (rules in the module docstring)."""
-    start = next((i for i, b in enumerate(blks) if i > 0 and _opens_body(b)), len(blks))
+    # no line reads like prose (a bare list of places): everything after the title is body
+    start = next((i for i, b in enumerate(blks) if i > 0 and _opens_body(b)), min(1, len(blks)))
     end = next((i for i in range(start + 1, len(blks)) if _closes_body(blks, i)), len(blks))
     return start, end
 
