@@ -61,8 +61,6 @@ from geo.places.gazetteer import Gazetteer
 # Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
 _JOIN_GAPS = frozenset((" ", "-", "‐", "‑"))
-# A capital letter that starts a word (Latin, Latin-1 accented, Cyrillic).
-_CAP = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ]")
 # The same start, with its whole first word (one regex call per capital, not two).
 _CAP_WORD = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])(?=[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ])" + _WORD.pattern)
 
@@ -355,7 +353,6 @@ _PLACE_BEFORE = re.compile(
 
 _NAME = r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?"
 _URLS = re.compile(r"(?:https?://|www\.)\S+")
-_DOT_DOMAIN = re.compile(r"[\w.-]+ dot (?:ru|com|org|ua|net|info|su|io|me)\b")
 # Area words are rare, so find them first and look back for the names they qualify
 # (a regex anchored at every capital letter would cost more than the whole matcher).
 _AREA_WORD = re.compile(

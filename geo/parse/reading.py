@@ -26,7 +26,6 @@ import re
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO
 
 from geo.errors import ReportError
 from geo.settings import settings
@@ -53,18 +52,20 @@ def read_report(path: str | Path) -> str:
         raise ReportError(str(p), "is a folder, not a report file") from None
     except OSError as exc:
         raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as fh:
-        data = _read_regular(fh, str(p))
+    try:
+        data = _read_regular(fd, str(p))
+    finally:
+        os.close(fd)
     return bytes_to_text(data, str(p), kind=_kind_from_suffix(p))
 
 
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, which has no FIFOs
 
 
-def _read_regular(fh: BinaryIO, path: str) -> bytes:
+def _read_regular(fd: int, path: str) -> bytes:
     """The bytes of an open regular file, refusing anything else and anything too large."""
     try:
-        st = os.fstat(fh.fileno())
+        st = os.fstat(fd)
     except OSError as exc:
         raise ReportError(path, f"cannot read file ({exc.strerror or exc})") from None
     if stat.S_ISDIR(st.st_mode):
@@ -78,13 +79,20 @@ def _read_regular(fh: BinaryIO, path: str) -> bytes:
         raise ReportError(
             path, f"file is {st.st_size:,} bytes; the limit for a report is {limit:,} bytes"
         )
+    chunks: list[bytes] = []
+    size = 0
     try:
-        data = fh.read(limit + 1)
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     except OSError as exc:
         raise ReportError(path, f"cannot read file ({exc.strerror or exc})") from None
-    if len(data) > limit:  # grew while we looked
+    if size > limit:  # grew while we looked
         raise ReportError(path, f"file is larger than the limit of {limit:,} bytes")
-    return data
+    return b"".join(chunks)
 
 
 def bytes_to_text(data: bytes, path: str | None = None, kind: str = "auto") -> str:
@@ -376,7 +384,7 @@ def markdown_to_text(md: str) -> str:
 # such joints is split back into paragraphs.
 _STRONG_JOINT = re.compile(r"(?<=[a-z\d)\]”\"’][.!?])[ \u00a0]*,(?=[^\s\d])|,[ \t\u00a0]*,")
 _COMMA_RUN = re.compile(r"[ \t\u00a0]*,(?:[ \t\u00a0]*,)*[ \t\u00a0]*")
-_JOINED_LINE = 2000  # characters: shorter lines are ordinary paragraphs
+_JOINED_LINE = 1000  # characters: shorter lines are ordinary paragraphs
 _JOINTS_NEEDED = 3
 _SENTENCE_END = ".!?"
 _CLOSERS = '”"’'

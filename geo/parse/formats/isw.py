@@ -95,6 +95,7 @@ from geo.parse.formats.isw_layout import (
     title_case,
 )
 from geo.parse.mentions import by_sentence, find_mentions, sentences
+from geo.parse.reading import excerpt
 from geo.places.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
 from geo.places.gazetteer import Gazetteer
 from geo.places.zones import home_place, oblast_front, zone_front, zone_votes
@@ -251,12 +252,13 @@ class ISW:
 
     def parse(self, text: str, ctx: ParseContext) -> Report:
         lines = [ln.strip() for ln in text.split("\n", 8)[:8] if ln.strip()]
+        raw_title = title_of(text)
         title = report_title(text)
         url = source_url(lines[:6])
         date = ctx.date or isw_date(text, title, url, ctx.path)
         meta = _Meta(date, self.name, title, ctx.path, url)
-        if other_theatre(title, url):
-            notice = f"not a Russia–Ukraine report ({title[:80]}): no places read"
+        if other_theatre(raw_title, url):
+            notice = f"not a Russia–Ukraine report ({excerpt(title, 80)}): no places read"
             return meta.report(text, notice=notice)
         reader = _Reader(text, ctx.gaz, date, blocks(text))
         reader.read()
@@ -264,11 +266,14 @@ class ISW:
 
 
 _TITLE_PREFIX = re.compile(r"^(?:title|#\s*title)\s*:\s*", re.I)
+_TITLE_SITE = re.compile(
+    r"\s*\|\s*(?:ISW|Institute for the Study of War|Critical Threats)\s*$", re.I
+)
 
 
 def report_title(text: str) -> str:
-    """The title line, without a page dump's ``Title:`` prefix."""
-    return _TITLE_PREFIX.sub("", title_of(text))
+    """The title line, without a page dump's ``Title:`` prefix or the site's name."""
+    return _TITLE_SITE.sub("", _TITLE_PREFIX.sub("", title_of(text))) or title_of(text)
 
 
 @dataclass(slots=True)
@@ -648,7 +653,7 @@ def isw_date(text: str, title: str, url: str | None, path: str | None) -> dt.dat
     if found is None:
         raise ReportError(
             path,
-            f"the title gives {title[:120]!r} but no year was found (URL, file name, text);"
+            f"the title gives {excerpt(title)} but no year was found (URL, file name, text);"
             " pass --date",
         )
     return found

@@ -68,7 +68,7 @@ HEAD_START = re.compile(
 OBJECTIVE_LINE = re.compile(r"^(?:russian\s+)?objective\s*:\s*(?P<objective>.+?)\s*\.?$", re.I)
 _EFFORT_NO = re.compile(
     r"^(?:russian?\s+)?(?P<kind>(?:main|supporting|subordinate)(?:\s+(?:main|supporting))?\s+"
-    r"efforts?)\s*#?\s*(?P<no>\d{1,2}[a-z]?)\s*(?:[—–-]+|:)\s*(?P<rest>.*)$",
+    r"efforts?)\s*#?\s*(?P<no>\d{1,2}[a-z]?)\b\s*(?:(?:[—–-]+|:)\s*(?P<rest>.*))?$",
     re.I,
 )
 _HEAD_WORD = re.compile(r"[^\W\d_][\w'’]*")
@@ -142,7 +142,7 @@ def effort_number(core: str) -> tuple[str, str] | None:
     if m is None:
         return None
     kind = " ".join(m["kind"].lower().split()).rstrip("s")
-    return f"{kind} #{m['no'].lower()}", m["rest"].strip(" –—-:")
+    return f"{kind} #{m['no'].lower()}", (m["rest"] or "").strip(" –—-:")
 
 
 # --- body bounds --------------------------------------------------------------
