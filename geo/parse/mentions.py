@@ -7,9 +7,16 @@ the longest run of up to ``gaz.max_words`` words whose
 :func:`geo._text.name_key` is a gazetteer key, so any transliteration the
 author chose (Kupyansk/Kupiansk, Zaporizhia/Zaporizhzhia) reaches the same
 places. Words may be joined by one space or a hyphen, so "Ivano-Darivka" and
-"Serebryanske forest" are one candidate.
+"Serebryanske forest" are one candidate. What the sentence says about where
+each place lies (its oblast, its bearing from another place) is read by
+:mod:`geo.parse.locators` into the mention.
 
-What is *not* a mention (rules, in order):
+Every step reads a bounded neighbourhood of each word, and each sentence is
+classified once, so a passage costs time linear in its length (a one-line
+list of a hundred thousand names included).
+
+What is *not* a mention (rules, in order; the context rules for people, units,
+weapons and outlets are in :mod:`geo.parse.not_places`):
 
 - anything inside a URL, a ``ria dot ru`` style domain, or an area phrase:
   ``X Oblast``, ``X Raion``, ``X Krai``, ``X Republic``, ``X district``,
@@ -27,6 +34,12 @@ What is *not* a mention (rules, in order):
 
 Special forms:
 
+- ``Chervonyi (Krasnyi) Lyman``: one mention, keyed by the first name the
+  gazetteer knows, the other kept in ``alt_keys``; ``Dovzhansk (formerly
+  Sverdlovsk)``: the former name is an ``alt_keys`` entry, not a second place;
+- lower-case connectors join the words of one name (``Sacco i Vanzetti``,
+  ``… na …``); "and" in the languages names are written in (i, e, y, ta) is
+  one word, so the gazetteer's ``Sacco e Vanzetti`` is found;
 - ``Kharkiv City`` / ``Donetsk city``: the mention covers "Kharkiv City" but its
   key is that of "Kharkiv" (the city itself);
 - ``X River``, ``X Reservoir``, ``X forest``, ``X Microraion``… are feature

@@ -1,4 +1,13 @@
-"""ISW "Russian Offensive Campaign Assessment" reports.
+"""ISW "Russian Offensive Campaign Assessment" reports, in every form of 2022–2026.
+
+The same report reaches Frontline as 2022 plain text, scraper text whose
+paragraphs were joined by commas (split back by
+:func:`geo.parse.reading.unjoin_paragraphs`), pages of both site generations,
+whole-page text dumps, and markdown crawls of the site and of its
+criticalthreats.org mirror. Where the body starts and ends, what a heading or
+a table-of-contents item is, special editions and other theatres are read by
+:mod:`geo.parse.formats.isw_layout`; the verdict sentences that open the
+directions of 2024–2026 reports by :mod:`geo.parse.formats.isw_directions`.
 
 **Date rule** (``--date`` always wins): a full date in the title or the first
 lines (the byline stamp) is used as is. Otherwise the month and day come from
@@ -8,42 +17,70 @@ month and day agree), the URL slug (2023 slugs end ``-january-10-2023``), and
 the full dates written in the body (``on October 19, 2022``): the year that
 puts the report closest to them, so a late-December report that cites January
 dates still gets the right year. No year anywhere -> ``ReportError`` asking for
-``--date``. The source URL is line 2, or the URL after ``original:`` when line
-2 is a provenance note (``github:…@commit (original: URL)``).
+``--date``. A crawler's ``# Date:`` line is not the report's date. The source
+URL is line 2, or the URL after ``original:`` when a line is a provenance note
+(``github:…@commit (original: URL)``). The title drops a dump's ``Title:``
+prefix and the site's name (``| ISW``).
 
-**Structure** is read by vocabulary, not by position:
+**Structure** is read by vocabulary, not by position, inside the body only
+(site navigation, bylines, map links, the closing sourcing note, endnotes and
+footers are not read):
 
-- *Front headings*: short lines without a final period that read like
-  ``[Russian] Main/Supporting/Subordinate Effort—…``, ``Ukrainian
-  Counteroffensives``, ``Eastern/Southern Ukraine: (…)``, ``… Axis``/
-  ``Direction``/``Line``, or a parenthesised ``(Kharkiv City)`` inside a front
-  block. Objective notes ``(Russian objective: …)`` are dropped from the heading.
+- *Front headings*: lines that read like ``[Russian] Main/Supporting/
+  Subordinate Effort—…`` (any dash or a colon: ``Russian Main Effort: Eastern
+  Ukraine``), ``Ukrainian Counteroffensives``, ``Eastern/Southern Ukraine:
+  (…)``, ``… Axis``/``Direction``/``Line``, or a parenthesised ``(Kharkiv
+  City)`` inside a front block; and the ``Russian objective: …`` lines that
+  head each group of 2025 crawls. Objective notes ``(Russian objective: …)``
+  are dropped from the heading. A bare ``Subordinate Main Effort #1 –`` is
+  what the table of contents says effort #1 is about.
+- *Table of contents* items (bullets or ``…;`` lines in effort vocabulary) are
+  read for that, never for places.
 - *Inline labels* (early 2022): ``1) Kyiv axis: …``, ``Main effort—Kyiv axis:
   …`` at the start of a paragraph or bullet open a front block the same way.
 - *Non-front headings* end a front block: mobilization/force generation,
-  occupied areas, Belarus, Key Takeaways, items to watch, MDCOA indicators,
-  special editions, or any other title-case line.
-- *Abbreviated editions*: the bullets after ``Key inflections in ongoing
-  military operations on <date>:`` are assigned one by one by geography.
-- Endnotes (``[n] URL…`` at the end) are not content; inline ``[n]`` markers
-  are skipped by the mention finder, spans stay valid against the text.
+  occupied areas, Belarus, the air campaign, Key Takeaways, items to watch,
+  MDCOA indicators, special editions, objective lines that name no front, or
+  any other title-case line.
+- *Special editions* and other reports without front sections (only ``Key
+  inflections in ongoing military operations on <date>:`` bullets, or an
+  essay) get no fronts: their places are events whose front comes from
+  geography later, and :attr:`geo.model.Report.notice` says why there are no
+  fronts. A page of another ISW theatre (an "Iran Update") is read for nothing.
+- Endnotes (``[n] URL…``) are not content; inline ``[n]``/``[xii]`` markers are
+  skipped by the mention finder, spans stay valid against the text.
 
-**Which front** a paragraph belongs to: the fronts its heading names (front
-names and aliases from :data:`geo.places.fronts.FRONTS`, else the zones of gazetteer
-places in the heading). One named front -> that front. Several or none (a
-generic "Eastern Ukraine") -> a majority vote of the paragraph's places by
-front zone (:func:`geo.places.zones.zone_votes`; only names whose candidates
-agree on one zone vote), restricted to the named fronts when there are some;
-a tie or no vote keeps the previous paragraph's front under the same heading,
-then the first named front, then the generic heading's default (Southern ->
-Zaporizhia…). Kyiv, Sumy, Kursk or any other named axis stays its own front.
-Under a multi-front or generic heading each sentence is voted on its own; one
-the zones leave open goes by the oblasts of the places its names surely mean
-(:func:`geo.places.zones.oblast_front`). Under a one-front heading, a strike
-sentence whose sure places all lie outside the front's oblasts ("shelled
-Nikopol and Marhanets" in a Luhansk section) goes to ``other_mentions``.
+**Directions** (reports with at least :data:`_VERDICT_LAYOUT` one-sentence
+verdict paragraphs, 2024–2026): each verdict opens a section named after the
+direction (``Kupyansk direction``, ``northern Sumy Oblast``, ``Dobropillya
+tactical area``); a Ukrainian strike-campaign lead opens ``<area> (rear
+strikes)``; where a verdict is missing, a labelled or attack-list paragraph
+whose places are located by another town ("Zatyshok (northeast of Pokrovsk)")
+opens that town's direction. A direction's front is the effort's when its
+heading names one front (ISW's grouping wins over geography: Velykyi Burluk
+under the Kharkiv effort is Kharkiv), else the front its own name names, else
+the objective's first front, else the zone of its town or of its places.
 
-**Initiative** (inferred, never stated by ISW): per sentence of a front's
+**Which front** a paragraph belongs to, outside directions: the fronts its
+heading names (front names and aliases from :data:`geo.places.fronts.FRONTS`,
+else the zones of gazetteer places in the heading). One named front -> that
+front. Several or none (a generic "Eastern Ukraine") -> a majority vote of the
+paragraph's places by front zone (:func:`geo.places.zones.zone_votes`; only
+names whose candidates agree on one zone vote), restricted to the named fronts
+when there are some; a tie or no vote keeps the previous paragraph's front
+under the same heading, then the first named front, then the generic heading's
+default (Southern -> Zaporizhia; Northern -> Kyiv until May 2022, Sumy after).
+Kyiv, Sumy, Kursk or any other named axis stays its own front. Under a
+multi-front or generic heading each sentence is voted on its own; one the zones
+leave open goes by the oblasts of the places its names surely mean
+(:func:`geo.places.zones.oblast_front`). Under a one-front heading or in a
+direction, a strike sentence whose sure places all lie outside the front's
+oblasts ("shelled Nikopol and Marhanets" in a Luhansk section) goes to
+``other_mentions``.
+
+**Initiative** (inferred, never stated by ISW): in direction reports, from the
+verdicts (:mod:`geo.parse.formats.isw_directions`), per direction and per
+front, the verdict kept as evidence. Otherwise, per sentence of a front's
 paragraphs, an offensive verb (offensive operations, ground attacks, assaults,
 attempted to advance, advanced, counteroffensive, liberated…) is credited to
 the side named last before it ("Ukrainian forces repelled Russian assaults"
