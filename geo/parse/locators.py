@@ -51,15 +51,15 @@ _OBLAST = re.compile(
     rf"(?<![\w'’-])(?P<name>{_NAME})\s+(?:Oblast|Krai|oblast|krai)(?![\w-])(?P<poss>['’]s\s+)?"
     rf"|(?<![\w'’-])(?:the\s+)?(?:(?:Autonomous\s+)?Republic\s+of\s+)?(?P<crimea>Crimea)(?![\w'’-])"
 )
-_OBLAST_WORDS = ("blast", "rai", "Crimea")  # cheap test before the regex runs
+_OBLAST_WORDS = ("blast", "Krai", "krai", "Crimea")  # cheap test before the regex runs
 # What may stand between a place (or the list it ends) and its oblast.
 _TO_OBLAST = re.compile(rf"(?:,\s*|\s+in\s+(?:the\s+)?{_ADJ}*|\s*\(\s*{_ADJ}*|\s+{_ADJ}+)\Z")
 _LIST_GAP = re.compile(
     r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
     r"(?:(?:near|toward|towards|within|in|at|and\s+within|and\s+toward)\s+)?\Z"
 )
-_DIR = r"(?:north|south)(?:-?(?:east|west))?|east|west"
-_BEARING = re.compile(rf"(?<![\w-])(?P<dir>(?i:{_DIR}))\s+of\s+(?=[A-Z])")
+_DIR = r"(?:[Nn]orth|[Ss]outh)(?:-?(?:east|west))?|[Ee]ast|[Ww]est"
+_BEARING = re.compile(rf"(?<![\w-])(?P<dir>{_DIR})\s+of\s+(?=[A-Z])")
 _INTO_LIST = re.compile(
     r"\s+(?:near(?:\s+and\s+within)?|toward|towards|in\s+the\s+direction\s+of|at|around)\s+"
 )

@@ -689,7 +689,8 @@ class _FeatureLists:
         lists = self.lists
         while self.i < len(lists) and lists[self.i][1] <= pos:
             self.i += 1
-        for a, b, w in lists[self.i :]:
+        for k in range(self.i, len(lists)):  # no slice: that would copy the rest each time
+            a, b, w = lists[k]
             if b > pos + _LIST_REACH:
                 break  # a list ending this far on starts after pos
             if a <= pos < b:

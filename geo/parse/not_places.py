@@ -127,9 +127,9 @@ _SURNAME = re.compile(
     r"ovich|evich))(?![\w'’-])"
 )
 _WORDS_BEFORE = 3  # words before a name that the rules look at
-# A lower-case word of prose: after a space or an opening mark, so URLs and handles,
-# which spell place names in lower case ("t.me/bakhmut_news"), do not count.
-_LOWER_WORD = re.compile(r"(?<=[\s(“\"])[a-z][a-z]+(?=[\s,.;:!?)”\"])")
+# Marks a word of prose may carry; URLs and handles, which spell place names in lower
+# case ("t.me/bakhmut_news"), keep their slashes and dots and so never count as words.
+_WORD_MARKS = ".,;:!?()[]“”\"'’‘«»"
 
 
 @dataclass(slots=True)
@@ -144,7 +144,8 @@ class NameContext:
     def lower_words(self) -> frozenset[str]:
         """Every lower-case word of the report, computed once (linear in the text)."""
         if self._lower is None:
-            self._lower = frozenset(_LOWER_WORD.findall(self.text))
+            words = (w.strip(_WORD_MARKS) for w in self.text.split())
+            self._lower = frozenset(w for w in words if w.isalpha() and w.islower())
         return self._lower
 
 
@@ -181,23 +182,24 @@ def not_a_place(
     return " " not in word and "-" not in word and word.lower() in ctx.lower_words()
 
 
+_WORD_CHARS = re.compile(r"[^\W_][\w'’-]*")
+
+
 def _words_before(text: str, s: int) -> list[str]:
     """The last few words before ``s`` on its line, joined to it by single spaces and
     free of punctuation (titles such as "Gov." aside), in text order."""
-    lo = max(0, s - 80)
-    nl = text.rfind("\n", lo, s)
-    chunk = text[nl + 1 if nl >= 0 else lo : s]
-    if not chunk.endswith((" ", "\t")):
+    if s < 2 or text[s - 1] not in " \t":
         return []
-    words = chunk.split(" ")[:-1][-_WORDS_BEFORE:]
-    # a word that is not all letters (a comma, a bracket) ends the run of words
+    chunk = text[max(0, s - 80) : s - 1]
+    nl = chunk.rfind("\n")
+    words = chunk[nl + 1 :].rsplit(" ", _WORDS_BEFORE)[-_WORDS_BEFORE:]
     out: list[str] = []
     for w in reversed(words):
-        core = w.replace("’", "").replace("'", "").replace("-", "")
-        if not (core.isalnum() or w.lower() in _ROLE_ANY_CASE):
+        if not (_WORD_CHARS.fullmatch(w) or w.lower() in _ROLE_ANY_CASE):
             break
         out.append(w)
-    return out[::-1]
+    out.reverse()
+    return out
 
 
 def _is_quoted(text: str, s: int, e: int) -> bool:

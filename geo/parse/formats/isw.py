@@ -165,6 +165,7 @@ _GENERIC_ALIASES = {"northeast", "northeastern", "southern", "northern", "donbas
 _REGION_FRONTS = {name_key("Donbas"): ("Donetsk", "Luhansk")}
 _VERDICT_LAYOUT = 4  # one-sentence verdict paragraphs that make a report direction-structured
 _ACTOR_WORDS = ("Russian", "Ukrainian", "Neither")  # the first word of every verdict
+_MAP_LINK = re.compile(r"click\s*here\s*to\s+(?:see|access|open|view)\s+ISW", re.I)
 
 
 def _alias_table() -> dict[str, str]:
@@ -279,7 +280,7 @@ class ISW:
             score += 0.7
         if "understandingwar.org" in head or "criticalthreats.org" in head or "| isw" in head:
             score += 0.3
-        if re.search(r"\bISW\b", text[:5000]):
+        if _MAP_LINK.search(text[:5000]):  # ISW's own byline chrome, not a news quote
             score += 0.25
         if re.search(r"(?m)^key takeaways", text[:30000], re.I):
             score += 0.2
