@@ -47,14 +47,17 @@ class IngestResult:
     error: str | None = None
     out_file: str | None = None  # where the store put it (a file, a table row)
     outcome: str | None = None  # what the write did: added, refreshed or replaced
+    notice: str | None = None  # how the report was read (a special edition: no fronts)
 
     def summary_line(self) -> str:
         if not self.ok:
             return f"ERROR {self.path}: {self.error}"
         names = f" ({', '.join(self.unresolved)})" if self.unresolved else ""
+        notice = f" [{self.notice}]" if self.notice else ""
         return (
             f"{self.date.isoformat() if self.date else '?':10} {self.format or '?':<10}"
             f" events={self.events} unresolved={len(self.unresolved)}{names} -> {self.out_file}"
+            f"{notice}"
         )
 
 
@@ -94,7 +97,7 @@ def _store_report(
     return IngestResult(
         path=label, ok=True, date=report.date, format=report.format,
         events=len(record.features), unresolved=record.unresolved_names,
-        out_file=store.where(record.report_id), outcome=outcome,
+        out_file=store.where(record.report_id), outcome=outcome, notice=report.notice,
     )  # fmt: skip
 
 

@@ -24,6 +24,10 @@ INITIATIVE_SOURCES: tuple[InitiativeSource, ...] = ("stated", "inferred")
 STATUSES: tuple[Status, ...] = ("confirmed", "claimed", "reported")
 PRECISIONS: tuple[Precision, ...] = ("settlement", "feature", "area")
 KINDS: tuple[str, ...] = ("advance", "attack", "strike", "positional", "withdrawal", "other")
+COMPASS: tuple[str, ...] = (
+    "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest",
+)  # fmt: skip
+"""The directions a :attr:`Mention.bearing` may name."""
 
 NO_FRONT = "(no front)"
 """How events outside every front are named wherever a front name is shown or chosen."""
@@ -49,7 +53,14 @@ class Mention:
     ``oblast_hint`` is the oblast the text names for it ("Ivanivka, Kharkiv
     Oblast", "in Sumy Oblast's Ivanivka"), ``bearing`` a compass direction
     and the name key of the place it is relative to ("northwest of Siversk"
-    -> ``("northwest", name_key("Siversk"))``).
+    -> ``("northwest", name_key("Siversk"))``). Oblast names are the
+    gazetteer's (``Zaporizhzhia``, ``Kyiv City``, ``Belgorod``; an oblast of
+    Russia outside the gazetteer keeps the name the text gives, ``Rostov``);
+    directions are one of :data:`COMPASS`.
+
+    ``alt_keys`` are the keys of other names the text gives the same place
+    ("Chervonyi (Krasnyi) Lyman", "Dovzhansk (formerly Sverdlovsk)"): the
+    resolver may try them when ``key`` finds nothing.
     """
 
     text: str
@@ -63,6 +74,7 @@ class Mention:
     snippet: str = ""
     oblast_hint: str | None = None
     bearing: tuple[str, str] | None = None
+    alt_keys: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -70,10 +82,18 @@ class Mention:
 
 @dataclass(slots=True)
 class Section:
-    """A direction inside a front (``heading`` is ``""`` when the front has none)."""
+    """A direction inside a front (``heading`` is ``""`` when the front has none).
+
+    Reports that open each direction with a verdict sentence ("Russian forces
+    continued offensive operations in the Kupyansk direction … but did not
+    advance") give the direction its own initiative, with that sentence as
+    evidence (always ``inferred``: the report does not use the word).
+    """
 
     heading: str
     mentions: list[Mention] = field(default_factory=list)
+    initiative: Side | None = None
+    initiative_evidence: str | None = None
 
 
 @dataclass(slots=True)
@@ -108,6 +128,10 @@ class Report:
     source_url: str | None = None
     fronts: list[Front] = field(default_factory=list)
     other_mentions: list[Mention] = field(default_factory=list)
+    notice: str | None = None
+    """What a reader must know about how the report was read, shown by the CLI
+    and the ingest summary: "special edition: no front sections", "not a
+    Russia–Ukraine report: no places read"; ``None`` for an ordinary report."""
 
     def front(self, name: str) -> Front | None:
         return next((f for f in self.fronts if f.name == name), None)
@@ -119,6 +143,7 @@ class Report:
             "format": self.format,
             "title": self.title,
             "source_url": self.source_url,
+            "notice": self.notice,
             "fronts": [
                 {
                     "name": f.name,
@@ -126,7 +151,12 @@ class Report:
                     "initiative_source": f.initiative_source,
                     "initiative_evidence": f.initiative_evidence,
                     "sections": [
-                        {"heading": s.heading, "mentions": [_mention_json(m) for m in s.mentions]}
+                        {
+                            "heading": s.heading,
+                            "initiative": s.initiative,
+                            "initiative_evidence": s.initiative_evidence,
+                            "mentions": [_mention_json(m) for m in s.mentions],
+                        }
                         for s in f.sections
                     ],
                 }
@@ -144,6 +174,9 @@ def _mention_json(m: Mention) -> dict:
         "status": m.status,
         "kind": m.kind,
         "feature": m.is_feature,
+        "oblast_hint": m.oblast_hint,
+        "bearing": list(m.bearing) if m.bearing else None,
+        "alt_keys": list(m.alt_keys),
     }
 
 

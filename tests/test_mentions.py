@@ -163,3 +163,22 @@ def test_two_names_in_a_row_are_one_unknown_name_unless_both_are_towns(gaz):
         "Popasna",
         "Kreminna",
     ]
+
+
+def test_a_bracketed_other_name_is_one_mention(gaz):
+    text = "Attacks near Chervonyi (Krasnyi) Lyman and Dovzhansk (formerly Sverdlovsk) went on."
+    a, b = find_mentions(text, gaz)
+    assert (a.text, a.key, a.alt_keys) == (
+        "Chervonyi (Krasnyi) Lyman", name_key("Chervonyi Lyman"), (name_key("Krasnyi Lyman"),),
+    )  # fmt: skip
+    # the former name is kept for the resolver, and is not a second place
+    assert (b.text, b.alt_keys) == ("Dovzhansk", (name_key("Sverdlovsk"),))
+    assert text[a.start : a.end] == a.text
+
+
+def test_lower_case_connectors_inside_names(gaz):
+    # the gazetteer writes it "Sacco e Vanzetti"; "i" and "e" are the same "and"
+    (m,) = find_mentions("Shelling hit Sacco i Vanzetti overnight.", gaz)
+    assert m.text == "Sacco i Vanzetti" and m.key == name_key("Sacco e Vanzetti")
+    # a connector never ends a name, and ordinary lower-case words still end runs
+    assert _texts("Troops near Bakhmut i went on.", gaz) == ["Bakhmut"]

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import codecs
+import os
+import threading
 
 import pytest
 
 from geo.errors import ReportError
-from geo.parse.reading import bytes_to_text, html_to_text, markdown_to_text, read_report
+from geo.parse.reading import (
+    bytes_to_text,
+    excerpt,
+    html_to_text,
+    markdown_to_text,
+    read_report,
+)
 
 
 def _write(tmp_path, name: str, data: bytes):
@@ -91,3 +99,90 @@ def test_markdown_is_stripped_but_headings_stay_lines():
 def test_whitespace_is_normalised():
     text = bytes_to_text("A\u00a0 b\t c\r\n\r\n\r\n\r\nd\u200b e\n".encode())
     assert text == "A b c\n\nd e\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_report(fifo)
+        except BaseException as exc:  # the thread reports what happened
+            outcome.append(exc)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(30)  # a hang guard, not a timing: a blocking open would never return
+    if worker.is_alive():
+        # unblock the reader so the test process can end, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO blocked")
+    assert len(outcome) == 1 and isinstance(outcome[0], ReportError)
+    assert "not a regular file" in str(outcome[0]) and str(fifo) in str(outcome[0])
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(ReportError, match="folder"):
+        read_report(tmp_path)
+
+
+def test_markdown_footnote_links_and_leftover_emphasis():
+    md = (
+        "#### **Russian objective: Hold the line**\n"
+        "####  ****Russian objective: Push back****.\n"
+        "** _Effort #1 – Kharkiv Oblast_****_(_ objective: more)**\n"
+        "Troops advanced.[[xii]](https://example.org/analysis/<#_edn12>) More [link](http://a/b(c)d).\n"
+        "* [](https://example.org/<javascript:void\\(0\\)>)\n"
+        "see t.me/voin_dv and snake_case\n"
+    )
+    lines = [ln for ln in markdown_to_text(md).splitlines() if ln.strip()]
+    assert lines[0] == "Russian objective: Hold the line"
+    assert lines[1] == "Russian objective: Push back."
+    assert lines[2] == " Effort #1 – Kharkiv Oblast( objective: more)"
+    assert lines[3] == "Troops advanced.[xii] More link."
+    assert lines[4].strip() == "-"  # a footer link with no text is an empty bullet
+    assert lines[5] == "see t.me/voin_dv and snake_case"
+
+
+@pytest.mark.parametrize("unit", ["*a ", "[", "[a](b", "**a __b _c ", "![", "# " + " " * 50])
+def test_hostile_markdown_is_read(unit):
+    # shapes that made the old patterns backtrack; speed is measured in bench/linear.py
+    md = unit * 2000
+    out = markdown_to_text(md)
+    assert isinstance(out, str) and len(out) <= len(md) + 4
+
+
+def test_comma_joined_paragraphs_are_split_back():
+    nb = "\u00a0"
+    parts = [
+        "Ann Example, Bo Sample",
+        "May 1, 6pm ET" + nb,
+        "Fighting went on near Bakhmut over 11,300 square kilometers. More words follow here.",
+        "Key Takeaways" + nb,
+        "A takeaway sentence ends here.",
+        "Another takeaway sentence ends here., Then one after a comma and a space.",
+    ] * 8
+    text = ",".join(parts) + "," + nb + ",,"
+    out = bytes_to_text(text.encode(), "x.txt", kind="text").splitlines()
+    lines = [ln for ln in out if ln]
+    assert lines[:5] == [
+        "Ann Example, Bo Sample",
+        "May 1, 6pm ET",
+        "Fighting went on near Bakhmut over 11,300 square kilometers. More words follow here.",
+        "Key Takeaways",
+        "A takeaway sentence ends here.",
+    ]
+    assert lines[5] == "Another takeaway sentence ends here."
+    assert lines[6] == "Then one after a comma and a space."
+    # ordinary prose is never touched
+    prose = "Troops, tanks, and guns moved. Officials said so, again. " * 40
+    assert bytes_to_text(prose.encode(), "y.txt") == prose.strip() + "\n"
+
+
+def test_error_excerpts_stay_short():
+    long = "x" * 1_000_000
+    assert len(excerpt(long)) < 130 and excerpt(long).endswith("…'")
+    assert excerpt("short  text\nhere") == "'short text here'"

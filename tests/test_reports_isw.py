@@ -73,10 +73,16 @@ def test_early_inline_layout():
     assert "Mykolaiv" in [m.text for m in r.other_mentions]  # items to watch
 
 
-def test_abbreviated_edition_assigns_bullets_by_geography():
+def test_abbreviated_edition_invents_no_fronts_and_says_so():
+    # Only "Key inflections" bullets: their places are events (their front comes
+    # from geography later), but the report has no front sections, and says so.
     r = parse_file(FIX / "isw_2022-11-20.txt")
-    assert _fronts(r) == {"Donetsk": ["Bakhmut", "Avdiivka"], "Luhansk": ["Svatove", "Kreminna"]}
-    assert [m.text for m in r.other_mentions] == ["Kherson"]
+    assert r.fronts == []
+    assert [m.text for m in r.other_mentions] == [
+        "Kherson", "Bakhmut", "Avdiivka", "Svatove", "Kreminna",
+    ]  # fmt: skip
+    assert "abbreviated" in r.notice and "no fronts" in r.notice
+    assert r.to_dict()["notice"] == r.notice
 
 
 def test_later_layout_with_provenance_line():
@@ -147,9 +153,14 @@ def test_every_shared_isw_report_parses_with_fronts():
         assert r.date.isoformat() in p.name
         if not any(f.mentions for f in r.fronts):
             without.append(p.name)
+            assert r.notice and "no fronts" in r.notice, p.name
         for m in [m for f in r.fronts for m in f.mentions] + r.other_mentions:
             assert r.text[m.start : m.end] == m.text
-    assert without == []
+    # the 13 abbreviated editions of ISW/INDEX.md have no front sections; all others do
+    index = (ISW_DIR / "INDEX.md").read_text(encoding="utf-8")
+    abbreviated = next(ln for ln in index.splitlines() if "Abbreviated editions" in ln)
+    assert len(without) == 13
+    assert all(p[4:14] in abbreviated for p in without)
 
 
 _STRIKES = "\n".join(

@@ -31,7 +31,6 @@ MDY = re.compile(
 )
 DMY = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MON}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 ISO = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-_.](?P<mon>\d\d)[-_.](?P<day>\d\d)(?!\d)")
-MD = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I)
 
 
 def _make(year: str | int, mon: str | int, day: str | int) -> dt.date | None:
@@ -58,14 +57,12 @@ def full_dates(text: str) -> list[tuple[int, dt.date]]:
     return sorted(out, key=lambda t: t[0])
 
 
-def first_date(text: str) -> dt.date | None:
-    ds = full_dates(text)
-    return ds[0][1] if ds else None
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
 
 
 def month_day(text: str) -> tuple[int, int] | None:
     """The first "Month D" (no year needed) in ``text``."""
-    for m in re.finditer(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b", text, re.I):
+    for m in _MONTH_DAY.finditer(text):
         mon = MONTHS.get(m["mon"].lower().rstrip("."))
         day = int(m["day"])
         if mon and 1 <= day <= 31:

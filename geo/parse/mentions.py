@@ -7,9 +7,16 @@ the longest run of up to ``gaz.max_words`` words whose
 :func:`geo._text.name_key` is a gazetteer key, so any transliteration the
 author chose (Kupyansk/Kupiansk, Zaporizhia/Zaporizhzhia) reaches the same
 places. Words may be joined by one space or a hyphen, so "Ivano-Darivka" and
-"Serebryanske forest" are one candidate.
+"Serebryanske forest" are one candidate. What the sentence says about where
+each place lies (its oblast, its bearing from another place) is read by
+:mod:`geo.parse.locators` into the mention.
 
-What is *not* a mention (rules, in order):
+Every step reads a bounded neighbourhood of each word, and each sentence is
+classified once, so a passage costs time linear in its length (a one-line
+list of a hundred thousand names included).
+
+What is *not* a mention (rules, in order; the context rules for people, units,
+weapons and outlets are in :mod:`geo.parse.not_places`):
 
 - anything inside a URL, a ``ria dot ru`` style domain, or an area phrase:
   ``X Oblast``, ``X Raion``, ``X Krai``, ``X Republic``, ``X district``,
@@ -27,6 +34,12 @@ What is *not* a mention (rules, in order):
 
 Special forms:
 
+- ``Chervonyi (Krasnyi) Lyman``: one mention, keyed by the first name the
+  gazetteer knows, the other kept in ``alt_keys``; ``Dovzhansk (formerly
+  Sverdlovsk)``: the former name is an ``alt_keys`` entry, not a second place;
+- lower-case connectors join the words of one name (``Sacco i Vanzetti``,
+  ``… na …``); "and" in the languages names are written in (i, e, y, ta) is
+  one word, so the gazetteer's ``Sacco e Vanzetti`` is found;
 - ``Kharkiv City`` / ``Donetsk city``: the mention covers "Kharkiv City" but its
   key is that of "Kharkiv" (the city itself);
 - ``X River``, ``X Reservoir``, ``X forest``, ``X Microraion``… are feature
@@ -50,18 +63,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from geo._text import name_key
 from geo.model import Mention
 from geo.parse.classify import classify
+from geo.parse.locators import locate
+from geo.parse.not_places import NameContext, not_a_place
 from geo.places.gazetteer import Gazetteer
 
 # Letters with internal apostrophes (Kup'yans'k) but not a possessive 's.
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ](?!s\b)[^\W\d_]+)*")
 _JOIN_GAPS = frozenset((" ", "-", "‐", "‑"))
-# A capital letter that starts a word (Latin, Latin-1 accented, Cyrillic).
-_CAP = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ]")
 # The same start, with its whole first word (one regex call per capital, not two).
 _CAP_WORD = re.compile(r"(?<![^\W\d_])(?<!['’ʼ])(?=[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ])" + _WORD.pattern)
 
@@ -354,7 +366,6 @@ _PLACE_BEFORE = re.compile(
 
 _NAME = r"[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?"
 _URLS = re.compile(r"(?:https?://|www\.)\S+")
-_DOT_DOMAIN = re.compile(r"[\w.-]+ dot (?:ru|com|org|ua|net|info|su|io|me)\b")
 # Area words are rare, so find them first and look back for the names they qualify
 # (a regex anchored at every capital letter would cost more than the whole matcher).
 _AREA_WORD = re.compile(
@@ -397,14 +408,10 @@ def _feature_lists(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """(start, end, singular feature word) of "X, Y and Z rivers" lists, the last name excluded."""
     out = []
     for m in _FEATURE_PL.finditer(text, lo, hi):
-        b = _BEFORE_PL.search(text, max(lo, m.start() - 160), m.start())
+        b = _BEFORE_PL.search(text, max(lo, m.start() - _LIST_REACH + 10), m.start())
         if b:
             out.append((b.start(), m.start(), m.group().lower()[:-1]))
     return out
-
-
-def _in_list(lists: list[tuple[int, int, str]], pos: int) -> str:
-    return next((w for a, b, w in lists if a <= pos < b), "")
 
 
 def _excluded_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -423,15 +430,9 @@ def _excluded_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
-@dataclass(slots=True)
-class _Sentence:
-    start: int
-    end: int
-    status: str
-    kind: str
-
-
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?:\[\d+\])*\s+(?=[\"“(\[]?[A-Z0-9])")
+_SENT_END = re.compile(
+    r"(?<=[.!?])[\"”’)\]]*(?:\[(?:\d{1,3}|[ivxlc]{1,8})\])*\s+(?=[\"“(\[]?[A-Z0-9])"
+)
 
 
 def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -442,6 +443,23 @@ def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         s = m.end()
     if s < hi:
         out.append((s, hi))
+    return out
+
+
+def by_sentence(
+    ms: list[Mention], sents: list[tuple[int, int]]
+) -> list[tuple[tuple[int, int], list[Mention]]]:
+    """Each sentence with the mentions that start in it, in one pass over both (both sorted)."""
+    out: list[tuple[tuple[int, int], list[Mention]]] = []
+    k = 0
+    for s0, s1 in sents:
+        while k < len(ms) and ms[k].start < s0:
+            k += 1
+        j = k
+        while j < len(ms) and ms[j].start < s1:
+            j += 1
+        out.append(((s0, s1), ms[k:j]))
+        k = j
     return out
 
 
@@ -461,136 +479,267 @@ def find_mentions(
     hi: int | None = None,
     paragraph: int = 0,
     skip: list[tuple[int, int]] | None = None,
+    context: NameContext | None = None,
 ) -> list[Mention]:
     """Mentions of gazetteer names in ``text[lo:hi]``; spans index into ``text``.
 
     ``skip`` lists extra spans (e.g. footnote markers) that must not be read.
+    ``context`` carries what the not-a-place rules learnt in earlier passages
+    of the same report (:class:`geo.parse.not_places.NameContext`); without it
+    the passage is read on its own.
     """
     hi = len(text) if hi is None else hi
     if hi <= lo:
         return []
-    excluded = _Spans(_excluded_spans(text, lo, hi) + list(skip or ()))
-    sents = sentences(text, lo, hi)
-    index = gaz.index if hasattr(gaz, "index") else None
-    has = index.__contains__ if index is not None else gaz.has_key
-    maxw = max(1, int(getattr(gaz, "max_words", 4)))
+    scan = _Scan(text, gaz, lo, hi, skip, context or name_context(text[lo:hi]))
     out: list[Mention] = []
-    free = lo  # first position not yet covered by a mention
-    si = 0
-    word = _WORD.match
-    runs = _run_cache(gaz)
-    any_excluded = bool(excluded.starts)
-    rivers = _siverskyi_spans(text, lo, hi)
-    lists = _feature_lists(text, lo, hi)
-    # Only capitalised words can start a name, so we tokenise forward from each.
     for first in _CAP_WORD.finditer(text, lo, hi):
-        s = first.start()
-        if s < free:
-            continue
-        e = first.end()
-        if (e - s > 1 and text[s:e].isupper()) or (any_excluded and s in excluded):
-            continue
-        if s in rivers:
-            # "Siverskyi Donets (River)": the river, never the town Donets or Donetsk
-            end, key = rivers[s], SIVERSKYI_DONETS_KEY
-            is_feature: bool | None = True
-        else:
-            toks = [(s, e)]
-            # The run of joinable words: one space or a hyphen between them; later
-            # words capitalised ("Chasiv Yar"), hyphen-joined ("Rostov-na-Donu") or
-            # a feature word ("Serebryanske forest").
-            while len(toks) < maxw and e < hi - 1 and text[e] in _JOIN_GAPS:
-                m2 = word(text, e + 1, hi)
-                if m2 is None:
-                    break
-                w = m2.group()
-                if not (w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS):
-                    break
-                e = m2.end()
-                toks.append((m2.start(), e))
-            # the longest prefix of the run that is a name (memoised: runs recur)
-            run = text[s:e]
-            if run in runs:
-                found = runs[run]
-            else:
-                found = runs[run] = _longest_name(text, s, toks, has, gaz)
-            if found is None:
-                found = _name_in_place_context(text, s, toks, has, gaz, out, lo)
-            if found is None:
-                if len(toks) > 1 and name_key(text[s : toks[0][1]]) in NAME_PREFIXES:
-                    # "Malaya Loknya" is not in the gazetteer; "Loknya" alone is
-                    # another village across the border
-                    free = e
-                continue
-            rel, key, is_feature = found
-            end = s + rel
-            nxt = word(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
-            nxt_word = nxt.group().lower() if nxt else ""
-            if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in excluded:
-                free = end
-                continue
-            if end < e and text[end] == " " and _unknown_compound(nxt, key, has, gaz):
-                free = e
-                continue
-            if nxt_word == "direction" and key == _DNIPRO:
-                # ISW's "Dnipro direction" is the river front below Zaporizhzhia, not the city
-                key, is_feature = _DNIPRO_RIVER, True
-            elif nxt is not None and nxt_word in CITY_WORDS:
-                end = nxt.end()
-            elif nxt is not None and nxt_word in FEATURE_WORDS:
-                # "the Inhulets and Dnipro Rivers": the key is that of "Dnipro River"
-                key = name_key(f"{text[s:end]} {_SINGULAR.get(nxt_word, nxt_word)}")
-                end = nxt.end()
-                is_feature = True
-            elif lists and (feat := _in_list(lists, s)):
-                key, is_feature = name_key(f"{text[s:end]} {feat}"), True
-            elif is_feature is None:  # only admin areas under this name: not a mention
-                free = end
-                continue
-        free = end
-        while si < len(sents) - 1 and sents[si][1] <= s:
-            si += 1
-        s0, s1 = sents[si] if sents else (lo, hi)
-        status, kind = classify(text[s0:s1])
-        out.append(
-            Mention(
-                text=text[s:end],
-                start=s,
-                end=end,
-                key=key,
-                status=status,
-                kind=kind,
-                is_feature=bool(is_feature),
-                paragraph=paragraph,
-                snippet=_snippet(text, s0, s1, s, end),
-            )
-        )
+        m = scan.mention_at(first, out)
+        if m is not None:
+            out.append(m)
+    _describe(text, out, lo, hi, paragraph)
+    locate(text, out, gaz)
     return out
+
+
+def name_context(text: str) -> NameContext:
+    """A :class:`NameContext` for one report (the stoplist's people are its first names)."""
+    return NameContext(text, first_names=STOPLIST)
+
+
+def _describe(text: str, ms: list[Mention], lo: int, hi: int, paragraph: int) -> None:
+    """Status, kind and snippet from each mention's sentence (each sentence classified once)."""
+    if not ms:
+        return
+    sents = sentences(text, lo, hi) or [(lo, hi)]
+    for (s0, s1), sm in by_sentence(ms, sents):
+        if not sm:
+            continue
+        status, kind = classify(text[s0:s1])
+        for m in sm:
+            m.status, m.kind, m.paragraph = status, kind, paragraph
+            m.snippet = _snippet(text, s0, s1, m.start, m.end)
+
+
+# Found = (length of the name in the run, its key, _all_features of it, other keys).
+_Found = tuple[int, str, "bool | None", tuple[str, ...]]
+# Lower-case words that join the words of one name ("Sakko i Vanzetti",
+# "Rostov na Donu"); "and" in any of the languages names are written in is one word.
+CONNECTORS = frozenset(("i", "y", "e", "ta", "na", "nad", "pid", "pry", "u", "v", "on"))
+_AND_WORDS = ("i", "e", "y", "ta")
+# "Chervonyi (Krasnyi) Lyman": a name with its other first word in brackets.
+_PAREN_ALT = re.compile(r" \(([A-Z][\w'’-]*)\) ([A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)?)")
+# "Dovzhansk (formerly Sverdlovsk)": another name of the same place, not a second place.
+_FORMERLY = re.compile(
+    r"\s*\((?:formerly|former|previously|renamed\s+from|also\s+known\s+as|also\s+called|now)"
+    r"\s+([A-Z][\w'’]*(?:[ -][A-Z][\w'’]*)?)"
+)
+
+
+class _Scan:
+    """One pass of :func:`find_mentions` over a passage: tokens -> names -> mentions."""
+
+    def __init__(self, text: str, gaz: Gazetteer, lo: int, hi: int, skip, ctx: NameContext) -> None:
+        self.text, self.gaz, self.lo, self.hi, self.ctx = text, gaz, lo, hi, ctx
+        self.excluded = _Spans(_excluded_spans(text, lo, hi) + list(skip or ()))
+        index = gaz.index if hasattr(gaz, "index") else None
+        self.has = index.__contains__ if index is not None else gaz.has_key
+        self.maxw = max(1, int(getattr(gaz, "max_words", 4)))
+        self.runs = _run_cache(gaz)
+        self.rivers = _siverskyi_spans(text, lo, hi)
+        self.lists = _FeatureLists(_feature_lists(text, lo, hi))
+        self.free = lo  # first position not yet covered by a mention
+        self.suppressed: set[int] = set()  # starts of names that are another's old name
+
+    def place_key(self, key: str) -> bool:
+        return key not in STOPLIST and self.has(key)
+
+    def is_town(self, key: str) -> bool:
+        return _is_town(self.gaz, key)
+
+    def mention_at(self, first: re.Match, out: list[Mention]) -> Mention | None:
+        """The mention starting at the capitalised word ``first``, if it starts one."""
+        s, e = first.start(), first.end()
+        text = self.text
+        if s < self.free or s in self.suppressed:
+            return None
+        if (e - s > 1 and text[s:e].isupper()) or s in self.excluded:
+            return None
+        if s in self.rivers:
+            # "Siverskyi Donets (River)": the river, never the town Donets or Donetsk
+            return self._make(s, self.rivers[s], SIVERSKYI_DONETS_KEY, True, ())
+        found, run_end = self._name(s, e, out)
+        if found is None:
+            return None
+        rel, key, is_feature, alts = found
+        return self._finish(s, s + rel, run_end, key, is_feature, alts)
+
+    def _tokens(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The run of joinable words from ``s``: one space or a hyphen between them; later
+        words capitalised ("Chasiv Yar"), hyphen-joined ("Rostov-na-Donu"), a feature word
+        ("Serebryanske forest") or a lower-case connector before a capitalised word."""
+        text, hi = self.text, self.hi
+        toks = [(s, e)]
+        while len(toks) < self.maxw and e < hi - 1 and text[e] in _JOIN_GAPS:
+            m2 = _WORD.match(text, e + 1, hi)
+            if m2 is None:
+                break
+            w = m2.group()
+            joins = w[0].isupper() or text[e] != " " or w.lower() in FEATURE_WORDS
+            if not joins and not (w in CONNECTORS and _capital_follows(text, m2.end(), hi)):
+                break
+            e = m2.end()
+            toks.append((m2.start(), e))
+        return toks
+
+    def _name(self, s: int, e: int, out: list[Mention]) -> tuple[_Found | None, int]:
+        """The longest name starting at ``s`` and where its run of words ends."""
+        text = self.text
+        paren = _PAREN_ALT.match(text, e) if e < self.hi and text[e] == " " else None
+        if paren is not None:
+            found = self._bracketed(s, e, paren)
+            if found is not None:
+                return found, s + found[0]
+        toks = self._tokens(s, e)
+        run_end = toks[-1][1]
+        run = text[s:run_end]
+        if run in self.runs:
+            found = self.runs[run]
+        else:
+            found = self.runs[run] = _longest_name(text, s, toks, self.place_key, self.gaz)
+        if found is None:
+            found = _name_in_place_context(text, s, toks, self.has, self.gaz, out, self.lo)
+        if found is None and len(toks) > 1 and name_key(text[s : toks[0][1]]) in NAME_PREFIXES:
+            # "Malaya Loknya" is not in the gazetteer; "Loknya" alone is
+            # another village across the border
+            self.free = run_end
+        return found, run_end
+
+    def _bracketed(self, s: int, e: int, paren: re.Match) -> _Found | None:
+        """ "Chervonyi (Krasnyi) Lyman": one place under two names, keyed by the first."""
+        tail = paren.group(2)
+        k1 = name_key(f"{self.text[s:e]} {tail}")
+        k2 = name_key(f"{paren.group(1)} {tail}")
+        for key, other in ((k1, k2), (k2, k1)):
+            if self.place_key(key):
+                return paren.end() - s, key, _all_features(self.gaz, key), (other,)
+        return None
+
+    def _finish(
+        self, s: int, end: int, run_end: int, key: str, is_feature, alts: tuple[str, ...]
+    ) -> Mention | None:
+        """Apply the rules that look past the name (module docstring) and build the mention."""
+        text, hi = self.text, self.hi
+        nxt = _WORD.match(text, end + 1, hi) if end < hi - 1 and text[end] == " " else None
+        nxt_word = nxt.group().lower() if nxt else ""
+        if nxt_word in AFTER_SKIP or nxt_word in AREA_WORDS or (end - 1) in self.excluded:
+            self.free = end
+            return None
+        if end < run_end and text[end] == " " and _unknown_compound(nxt, key, self.has, self.gaz):
+            self.free = run_end
+            return None
+        if nxt_word == "direction" and key == _DNIPRO:
+            # ISW's "Dnipro direction" is the river front below Zaporizhzhia, not the city
+            key, is_feature = _DNIPRO_RIVER, True
+        elif nxt is not None and nxt_word in CITY_WORDS:
+            end = nxt.end()
+        elif nxt is not None and nxt_word in FEATURE_WORDS:
+            # "the Inhulets and Dnipro Rivers": the key is that of "Dnipro River"
+            key = name_key(f"{text[s:end]} {_SINGULAR.get(nxt_word, nxt_word)}")
+            end, is_feature = nxt.end(), True
+        elif feat := self.lists.word_at(s):
+            key, is_feature = name_key(f"{text[s:end]} {feat}"), True
+        elif is_feature is None:  # only admin areas under this name: not a mention
+            self.free = end
+            return None
+        self.free = end
+        town = self.is_town
+        if not_a_place(text, s, end, key, bool(is_feature), self.place_key, self.ctx, town):
+            return None
+        old = _FORMERLY.match(text, end, hi)
+        if old is not None:
+            alts = (*alts, name_key(old.group(1)))
+            self.suppressed.add(old.start(1))
+        return self._make(s, end, key, is_feature, alts)
+
+    def _make(self, s: int, end: int, key: str, is_feature, alts: tuple[str, ...]) -> Mention:
+        self.free = end
+        return Mention(
+            text=self.text[s:end], start=s, end=end, key=key, is_feature=bool(is_feature),
+            alt_keys=alts,
+        )  # fmt: skip
+
+
+def _capital_follows(text: str, pos: int, hi: int) -> bool:
+    return pos < hi - 1 and text[pos] == " " and text[pos + 1].isupper()
+
+
+_LIST_REACH = 170  # a feature list starts at most this far before its plural word
+
+
+class _FeatureLists:
+    """The "X, Y and Z rivers" lists of a passage, asked in text order (a moving pointer)."""
+
+    __slots__ = ("i", "lists")
+
+    def __init__(self, lists: list[tuple[int, int, str]]) -> None:
+        self.lists, self.i = lists, 0
+
+    def word_at(self, pos: int) -> str:
+        lists = self.lists
+        while self.i < len(lists) and lists[self.i][1] <= pos:
+            self.i += 1
+        for k in range(self.i, len(lists)):  # no slice: that would copy the rest each time
+            a, b, w = lists[k]
+            if b > pos + _LIST_REACH:
+                break  # a list ending this far on starts after pos
+            if a <= pos < b:
+                return w
+        return ""
 
 
 _RUNS_MAX = 200_000
 
 
-def _run_cache(gaz: Gazetteer) -> dict[str, tuple[int, str, bool | None] | None]:
+def _run_cache(gaz: Gazetteer) -> dict[str, _Found | None]:
     """A run of words as written -> (length of its longest name, its key,
-    :func:`_all_features`) or None; bounded, since report text is unbounded."""
+    :func:`_all_features`, ()) or None; bounded, since report text is unbounded."""
     runs = gaz.memo("mentions.runs")
     if len(runs) > _RUNS_MAX:
         runs.clear()
     return runs
 
 
-def _longest_name(
-    text: str, s: int, toks: list[tuple[int, int]], has, gaz
-) -> tuple[int, str, bool | None] | None:
-    """(length, key, :func:`_all_features` of it) of the run's longest name, if any."""
+def _longest_name(text: str, s: int, toks: list[tuple[int, int]], place_key, gaz) -> _Found | None:
+    """(length, key, :func:`_all_features` of it, ()) of the run's longest name, if any.
+
+    A name with a connector is also tried with the connector's other
+    spellings ("Sacco i Vanzetti" is the gazetteer's "Sacco e Vanzetti").
+    """
     for j in range(len(toks) - 1, -1, -1):
-        key = name_key(text[s : toks[j][1]])
-        if key in STOPLIST:
-            continue
-        if has(key):
-            return toks[j][1] - s, key, _all_features(gaz, key)
+        end = toks[j][1]
+        if text[toks[j][0] : end] in CONNECTORS:
+            continue  # a name never ends on "i" or "na"
+        for key in _spellings(text, s, toks[: j + 1]):
+            if place_key(key):
+                return end - s, key, _all_features(gaz, key), ()
     return None
+
+
+def _spellings(text: str, s: int, toks: list[tuple[int, int]]) -> list[str]:
+    """The run's key, and the keys with each "and" connector spelt the other ways."""
+    words = [text[a:b] for a, b in toks]
+    base = name_key(text[s : toks[-1][1]])
+    ands = [i for i, w in enumerate(words) if i and w in _AND_WORDS]
+    if not ands:
+        return [base]
+    out = [base]
+    for alt in _AND_WORDS:
+        variant = [alt if i in ands else w for i, w in enumerate(words)]
+        key = name_key(" ".join(variant))
+        if key not in out:
+            out.append(key)
+    return out
 
 
 def _unknown_compound(nxt: re.Match | None, key: str, has, gaz: Gazetteer) -> bool:
@@ -609,12 +758,16 @@ def _unknown_compound(nxt: re.Match | None, key: str, has, gaz: Gazetteer) -> bo
 
 
 def _is_town(gaz: Gazetteer, key: str) -> bool:
-    return any(p.population >= 10_000 for p in gaz.candidates(key))
+    towns = gaz.memo("mentions.town")
+    if key not in towns:
+        towns[key] = any(p.population >= 10_000 for p in gaz.candidates(key))
+    found: bool = towns[key]
+    return found
 
 
 def _name_in_place_context(
     text: str, s: int, toks: list[tuple[int, int]], has, gaz, out: list[Mention], lo: int
-) -> tuple[int, str, bool | None] | None:
+) -> _Found | None:
     """A :data:`PLACE_IN_CONTEXT` name where a place is expected: after "near",
     "in", "toward"…, or after a comma or "and" that follows another mention."""
     if text[s : toks[0][1]].lower() not in _CONTEXT_FIRST_WORDS:
@@ -631,7 +784,7 @@ def _name_in_place_context(
     for j in range(len(toks) - 1, -1, -1):
         key = name_key(text[s : toks[j][1]])
         if key in PLACE_IN_CONTEXT and has(key):
-            return toks[j][1] - s, key, _all_features(gaz, key)
+            return toks[j][1] - s, key, _all_features(gaz, key), ()
     return None
 
 

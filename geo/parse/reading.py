@@ -21,7 +21,9 @@ Every failure is a :class:`geo.errors.ReportError` naming the file.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -33,29 +35,64 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def read_report(path: str | Path) -> str:
-    """Return the clean text of the report at ``path`` (see module docstring)."""
+    """Return the clean text of the report at ``path`` (see module docstring).
+
+    Only regular files are read: a FIFO, socket or device would block the
+    reader forever (a FIFO waits for a writer) or never end, so it is refused
+    before a single byte is read. The file is opened non-blocking and checked
+    on the open descriptor, so swapping the path for a FIFO after a check
+    cannot slip through.
+    """
     p = Path(path)
     try:
-        size = p.stat().st_size
+        fd = os.open(p, os.O_RDONLY | _O_NONBLOCK)
     except FileNotFoundError:
         raise ReportError(str(p), "file not found") from None
+    except IsADirectoryError:
+        raise ReportError(str(p), "is a folder, not a report file") from None
     except OSError as exc:
         raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
-    if p.is_dir():
-        raise ReportError(str(p), "is a folder, not a report file")
-    limit = settings.max_report_bytes
-    if size > limit:
-        raise ReportError(
-            str(p), f"file is {size:,} bytes; the limit for a report is {limit:,} bytes"
-        )
     try:
-        with p.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise ReportError(str(p), f"cannot read file ({exc.strerror or exc})") from None
-    if len(data) > limit:  # grew while we looked
-        raise ReportError(str(p), f"file is larger than the limit of {limit:,} bytes")
+        data = _read_regular(fd, str(p))
+    finally:
+        os.close(fd)
     return bytes_to_text(data, str(p), kind=_kind_from_suffix(p))
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, which has no FIFOs
+
+
+def _read_regular(fd: int, path: str) -> bytes:
+    """The bytes of an open regular file, refusing anything else and anything too large."""
+    try:
+        st = os.fstat(fd)
+    except OSError as exc:
+        raise ReportError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReportError(path, "is a folder, not a report file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReportError(
+            path, "is not a regular file (a pipe, socket or device); save the report to a file"
+        )
+    limit = settings.max_report_bytes
+    if st.st_size > limit:
+        raise ReportError(
+            path, f"file is {st.st_size:,} bytes; the limit for a report is {limit:,} bytes"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise ReportError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if size > limit:  # grew while we looked
+        raise ReportError(path, f"file is larger than the limit of {limit:,} bytes")
+    return b"".join(chunks)
 
 
 def bytes_to_text(data: bytes, path: str | None = None, kind: str = "auto") -> str:
@@ -74,6 +111,8 @@ def clean_text(text: str, path: str | None = None, kind: str = "auto") -> str:
         text = html_to_text(text)
     elif kind == "markdown":
         text = markdown_to_text(text)
+    else:
+        text = unjoin_paragraphs(text)
     text = normalise_whitespace(text)
     if not text.strip():
         raise ReportError(path, "no text in the file (empty after removing markup)")
@@ -292,30 +331,110 @@ def html_to_text(html: str) -> str:
     return body
 
 
+# Every pattern below runs in time linear in its input: no repeated group can
+# rescan what a failed attempt already read (link text stops at the next
+# bracket, emphasis at the next marker, everything at the end of the line).
+_URL_PART = r"(?:[^()\n\\]|\\.)*"  # a link target: no parentheses, escapes allowed
 _MD_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^```.*$", re.M), ""),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
-    (re.compile(r"\[([^\]]+)\]\((?:[^)(]|\([^)]*\))*\)"), r"\1"),  # links -> text
-    (re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$", re.M), r"\n\1\n"),  # headings own line
-    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # quotes
-    (re.compile(r"^\s*(?:[*+]|\d+[.)])\s+", re.M), "- "),  # list markers -> "- "
-    (re.compile(r"^\s*-\s+", re.M), "- "),
+    # footnote links of crawled pages, "[[xii]](https://…#_edn12)" -> "[xii]"
+    (re.compile(rf"\[\[([^\[\]\n]{{1,16}})\]\]\({_URL_PART}\)"), r"[\1]"),
+    (re.compile(rf"!\[([^\[\]\n]*)\]\({_URL_PART}\)"), r"\1"),  # images -> alt text
+    # links -> text (one level of parentheses inside the target, as Wikipedia URLs have)
+    (
+        re.compile(rf"\[([^\[\]\n]*)\]\({_URL_PART}(?:\({_URL_PART}\){_URL_PART})*\)"),
+        r"\1",
+    ),
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # quotes
+    (re.compile(r"^[ \t]*(?:[*+]|\d{1,9}[.)])[ \t]+", re.M), "- "),  # list markers -> "- "
+    (re.compile(r"^[ \t]*-[ \t]+", re.M), "- "),
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
-    (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M), ""),  # rules
+    (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)(?<!\s)_(?![\w_])"), r"\1"),
+    (re.compile(r"`([^`\n]*)`"), r"\1"),
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),  # rules
+    (re.compile(r"\*{2,}"), ""),  # emphasis markers left unpaired ("****Heading****.")
+    (re.compile(r"(?<!\w)_+|_+(?!\w)"), ""),  # and underscores outside words ("_(_ ")
 )
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*)|[ \t]*)$", re.M)
+
+
+def _heading_line(m: re.Match) -> str:
+    # the closing hashes are stripped in Python: a regex for them backtracks on space runs
+    return "\n" + (m.group(1) or "").rstrip().rstrip("#").rstrip() + "\n"
 
 
 def markdown_to_text(md: str) -> str:
     """Markdown -> text: headings as their own lines, emphasis/links/list markers stripped.
 
     List items keep a plain ``- `` so formats that read bullets still see them.
+    Footnote links (``[[12]](url)``) keep their ``[12]`` marker, so sentence
+    ends and footnotes read as in the plain-text reports.
     """
+    md = _MD_HEADING.sub(_heading_line, md)
     for rx, repl in _MD_RULES:
         md = rx.sub(repl, md)
     return md
+
+
+# --- paragraphs joined by commas ----------------------------------------------
+# A scraper that stored a report as a JSON list of paragraphs and joined them
+# with "," leaves one huge line: "…end of a paragraph.,Next paragraph…". Prose
+# never puts a comma straight after a sentence end, so a long line with several
+# such joints is split back into paragraphs.
+_STRONG_JOINT = re.compile(r"(?<=[a-z\d)\]”\"’][.!?])[ \u00a0]*,(?=[^\s\d])|,[ \t\u00a0]*,")
+_COMMA_RUN = re.compile(r"[ \t\u00a0]*,(?:[ \t\u00a0]*,)*[ \t\u00a0]*")
+_JOINED_LINE = 1000  # characters: shorter lines are ordinary paragraphs
+_JOINTS_NEEDED = 3
+_SENTENCE_END = ".!?"
+_CLOSERS = '”"’'
+
+
+def _is_joint(text: str, m: re.Match) -> bool:
+    """Whether the comma run ``m`` joins two paragraphs (see :func:`unjoin_paragraphs`)."""
+    run = m.group()
+    nxt = text[m.end() : m.end() + 1]
+    prev = text[m.start() - 1 : m.start()]
+    if not nxt:
+        return True  # trailing commas close the list
+    if run.count(",") > 1 or "\u00a0" in run:
+        return run.count(",") > 1 or nxt.isupper() or nxt in '“"'
+    if run[-1] == ",":  # no space after the comma: "word,Word"
+        return not (nxt.isdigit() or nxt in _CLOSERS or prev.isdigit())
+    before = text[m.start() - 2 : m.start() - 1]
+    return prev in _SENTENCE_END and (before.islower() or before.isdigit()) and nxt.isupper()
+
+
+def unjoin_paragraphs(text: str) -> str:
+    """Split lines that are comma-joined paragraph lists back into paragraphs.
+
+    Only lines longer than :data:`_JOINED_LINE` characters with at least
+    :data:`_JOINTS_NEEDED` sentence-end commas (``…area.,Russian…``) or
+    comma runs (``, ,,``) are touched; there a run of commas is a paragraph
+    break when it holds two commas or a no-break space, when no space follows
+    a single comma (``Kagan,February``, but not ``11,300``), or when it follows
+    a sentence end and precedes a capital (``Stupochky., Russian``).
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if len(line) < _JOINED_LINE or len(_STRONG_JOINT.findall(line)) < _JOINTS_NEEDED:
+            continue
+
+        def split(m: re.Match, line: str = line) -> str:
+            return "\n\n" if _is_joint(line, m) else m.group()
+
+        lines[i] = _COMMA_RUN.sub(split, line)
+    return "\n".join(lines)
+
+
+def excerpt(s: str, limit: int = 120) -> str:
+    """``s`` quoted for an error message, cut to about ``limit`` characters.
+
+    Messages quote report text (a heading, a side); a hostile report can make
+    that text megabytes long, and a one-line error must stay one short line.
+    """
+    s = " ".join(s[: limit * 4].split())
+    return repr(s if len(s) <= limit else s[: limit - 1] + "…")
 
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from geo.model import Front, Mention, Report, Section
-from geo.parse.mentions import find_mentions
+from geo.parse.mentions import find_mentions, name_context
+from geo.parse.not_places import NameContext
 from geo.places.gazetteer import Gazetteer
 
 
@@ -64,7 +65,8 @@ def blocks(text: str, end: int | None = None) -> list[Block]:
     return out
 
 
-_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+# "[12]", and the lower-case roman numerals crawled pages number their endnotes with ("[xiv]")
+_FOOTNOTE = re.compile(r"\[(?:\d{1,3}|[ivxlc]{1,8})\]")
 
 
 def footnote_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -95,6 +97,8 @@ class ReportBuilder:
     gaz: Gazetteer
     fronts: dict[str, Front] = field(default_factory=dict)
     other: list[Mention] = field(default_factory=list)
+    names: NameContext | None = None  # what the not-a-place rules learn as the report is read
+    _sections: dict[tuple[str, str], Section] = field(default_factory=dict)
 
     def front(self, name: str) -> Front:
         f = self.fronts.get(name)
@@ -103,18 +107,20 @@ class ReportBuilder:
         return f
 
     def section(self, front: str, heading: str) -> Section:
-        f = self.front(front)
-        for s in f.sections:
-            if s.heading == heading:
-                return s
-        s = Section(heading)
-        f.sections.append(s)
+        """The section ``heading`` of ``front``, created on first use (a dict lookup:
+        a report may have thousands of sections)."""
+        s = self._sections.get((front, heading))
+        if s is None:
+            s = self._sections[(front, heading)] = Section(heading)
+            self.front(front).sections.append(s)
         return s
 
     def mentions(self, block: Block) -> list[Mention]:
+        if self.names is None:
+            self.names = name_context(self.text)
         return find_mentions(
             self.text, self.gaz, block.start, block.end, block.index,
-            skip=footnote_spans(self.text, block.start, block.end),
+            skip=footnote_spans(self.text, block.start, block.end), context=self.names,
         )  # fmt: skip
 
     def add(self, front: str | None, heading: str, block: Block) -> list[Mention]:
@@ -128,5 +134,5 @@ class ReportBuilder:
     def report(self, **kw) -> Report:
         fronts = [f for f in self.fronts.values() if f.sections or f.initiative is not None]
         for f in fronts:
-            f.sections = [s for s in f.sections if s.mentions] or f.sections[:1]
+            f.sections = [s for s in f.sections if s.mentions or s.initiative] or f.sections[:1]
         return Report(text=self.text, fronts=fronts, other_mentions=self.other, **kw)

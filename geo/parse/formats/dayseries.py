@@ -28,6 +28,7 @@ from geo.model import Report, Side
 from geo.parse.dates import file_date, full_dates
 from geo.parse.formats.base import Block, ParseContext, ReportBuilder, blocks, title_of
 from geo.parse.mentions import find_mentions
+from geo.parse.reading import excerpt
 from geo.places.fronts import canonical_front
 from geo.places.gazetteer import Gazetteer
 
@@ -91,8 +92,8 @@ class Dayseries:
             line = text.count("\n", 0, blk.start) + 1
             raise ReportError(
                 ctx.path,
-                f"line {line}: heading {blk.text!r} has unknown initiative side "
-                f"{m['side']!r} (expected Russia, Ukraine or None)",
+                f"line {line}: heading {excerpt(blk.text)} has unknown initiative side "
+                f"{excerpt(m['side'], 40)} (expected Russia, Ukraine or None)",
             )
         name = canonical_front(m["front"].strip())
         f = b.front(name)

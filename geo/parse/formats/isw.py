@@ -1,4 +1,13 @@
-"""ISW "Russian Offensive Campaign Assessment" reports.
+"""ISW "Russian Offensive Campaign Assessment" reports, in every form of 2022–2026.
+
+The same report reaches Frontline as 2022 plain text, scraper text whose
+paragraphs were joined by commas (split back by
+:func:`geo.parse.reading.unjoin_paragraphs`), pages of both site generations,
+whole-page text dumps, and markdown crawls of the site and of its
+criticalthreats.org mirror. Where the body starts and ends, what a heading or
+a table-of-contents item is, special editions and other theatres are read by
+:mod:`geo.parse.formats.isw_layout`; the verdict sentences that open the
+directions of 2024–2026 reports by :mod:`geo.parse.formats.isw_directions`.
 
 **Date rule** (``--date`` always wins): a full date in the title or the first
 lines (the byline stamp) is used as is. Otherwise the month and day come from
@@ -8,42 +17,70 @@ month and day agree), the URL slug (2023 slugs end ``-january-10-2023``), and
 the full dates written in the body (``on October 19, 2022``): the year that
 puts the report closest to them, so a late-December report that cites January
 dates still gets the right year. No year anywhere -> ``ReportError`` asking for
-``--date``. The source URL is line 2, or the URL after ``original:`` when line
-2 is a provenance note (``github:…@commit (original: URL)``).
+``--date``. A crawler's ``# Date:`` line is not the report's date. The source
+URL is line 2, or the URL after ``original:`` when a line is a provenance note
+(``github:…@commit (original: URL)``). The title drops a dump's ``Title:``
+prefix and the site's name (``| ISW``).
 
-**Structure** is read by vocabulary, not by position:
+**Structure** is read by vocabulary, not by position, inside the body only
+(site navigation, bylines, map links, the closing sourcing note, endnotes and
+footers are not read):
 
-- *Front headings*: short lines without a final period that read like
-  ``[Russian] Main/Supporting/Subordinate Effort—…``, ``Ukrainian
-  Counteroffensives``, ``Eastern/Southern Ukraine: (…)``, ``… Axis``/
-  ``Direction``/``Line``, or a parenthesised ``(Kharkiv City)`` inside a front
-  block. Objective notes ``(Russian objective: …)`` are dropped from the heading.
+- *Front headings*: lines that read like ``[Russian] Main/Supporting/
+  Subordinate Effort—…`` (any dash or a colon: ``Russian Main Effort: Eastern
+  Ukraine``), ``Ukrainian Counteroffensives``, ``Eastern/Southern Ukraine:
+  (…)``, ``… Axis``/``Direction``/``Line``, or a parenthesised ``(Kharkiv
+  City)`` inside a front block; and the ``Russian objective: …`` lines that
+  head each group of 2025 crawls. Objective notes ``(Russian objective: …)``
+  are dropped from the heading. A bare ``Subordinate Main Effort #1 –`` is
+  what the table of contents says effort #1 is about.
+- *Table of contents* items (bullets or ``…;`` lines in effort vocabulary) are
+  read for that, never for places.
 - *Inline labels* (early 2022): ``1) Kyiv axis: …``, ``Main effort—Kyiv axis:
   …`` at the start of a paragraph or bullet open a front block the same way.
 - *Non-front headings* end a front block: mobilization/force generation,
-  occupied areas, Belarus, Key Takeaways, items to watch, MDCOA indicators,
-  special editions, or any other title-case line.
-- *Abbreviated editions*: the bullets after ``Key inflections in ongoing
-  military operations on <date>:`` are assigned one by one by geography.
-- Endnotes (``[n] URL…`` at the end) are not content; inline ``[n]`` markers
-  are skipped by the mention finder, spans stay valid against the text.
+  occupied areas, Belarus, the air campaign, Key Takeaways, items to watch,
+  MDCOA indicators, special editions, objective lines that name no front, or
+  any other title-case line.
+- *Special editions* and other reports without front sections (only ``Key
+  inflections in ongoing military operations on <date>:`` bullets, or an
+  essay) get no fronts: their places are events whose front comes from
+  geography later, and :attr:`geo.model.Report.notice` says why there are no
+  fronts. A page of another ISW theatre (an "Iran Update") is read for nothing.
+- Endnotes (``[n] URL…``) are not content; inline ``[n]``/``[xii]`` markers are
+  skipped by the mention finder, spans stay valid against the text.
 
-**Which front** a paragraph belongs to: the fronts its heading names (front
-names and aliases from :data:`geo.places.fronts.FRONTS`, else the zones of gazetteer
-places in the heading). One named front -> that front. Several or none (a
-generic "Eastern Ukraine") -> a majority vote of the paragraph's places by
-front zone (:func:`geo.places.zones.zone_votes`; only names whose candidates
-agree on one zone vote), restricted to the named fronts when there are some;
-a tie or no vote keeps the previous paragraph's front under the same heading,
-then the first named front, then the generic heading's default (Southern ->
-Zaporizhia…). Kyiv, Sumy, Kursk or any other named axis stays its own front.
-Under a multi-front or generic heading each sentence is voted on its own; one
-the zones leave open goes by the oblasts of the places its names surely mean
-(:func:`geo.places.zones.oblast_front`). Under a one-front heading, a strike
-sentence whose sure places all lie outside the front's oblasts ("shelled
-Nikopol and Marhanets" in a Luhansk section) goes to ``other_mentions``.
+**Directions** (reports with at least :data:`_VERDICT_LAYOUT` one-sentence
+verdict paragraphs, 2024–2026): each verdict opens a section named after the
+direction (``Kupyansk direction``, ``northern Sumy Oblast``, ``Dobropillya
+tactical area``); a Ukrainian strike-campaign lead opens ``<area> (rear
+strikes)``; where a verdict is missing, a labelled or attack-list paragraph
+whose places are located by another town ("Zatyshok (northeast of Pokrovsk)")
+opens that town's direction. A direction's front is the effort's when its
+heading names one front (ISW's grouping wins over geography: Velykyi Burluk
+under the Kharkiv effort is Kharkiv), else the front its own name names, else
+the objective's first front, else the zone of its town or of its places.
 
-**Initiative** (inferred, never stated by ISW): per sentence of a front's
+**Which front** a paragraph belongs to, outside directions: the fronts its
+heading names (front names and aliases from :data:`geo.places.fronts.FRONTS`,
+else the zones of gazetteer places in the heading). One named front -> that
+front. Several or none (a generic "Eastern Ukraine") -> a majority vote of the
+paragraph's places by front zone (:func:`geo.places.zones.zone_votes`; only
+names whose candidates agree on one zone vote), restricted to the named fronts
+when there are some; a tie or no vote keeps the previous paragraph's front
+under the same heading, then the first named front, then the generic heading's
+default (Southern -> Zaporizhia; Northern -> Kyiv until May 2022, Sumy after).
+Kyiv, Sumy, Kursk or any other named axis stays its own front. Under a
+multi-front or generic heading each sentence is voted on its own; one the zones
+leave open goes by the oblasts of the places its names surely mean
+(:func:`geo.places.zones.oblast_front`). Under a one-front heading or in a
+direction, a strike sentence whose sure places all lie outside the front's
+oblasts ("shelled Nikopol and Marhanets" in a Luhansk section) goes to
+``other_mentions``.
+
+**Initiative** (inferred, never stated by ISW): in direction reports, from the
+verdicts (:mod:`geo.parse.formats.isw_directions`), per direction and per
+front, the verdict kept as evidence. Otherwise, per sentence of a front's
 paragraphs, an offensive verb (offensive operations, ground attacks, assaults,
 attempted to advance, advanced, counteroffensive, liberated…) is credited to
 the side named last before it ("Ukrainian forces repelled Russian assaults"
@@ -57,6 +94,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from geo._text import name_key
 from geo.errors import ReportError
@@ -72,35 +110,34 @@ from geo.parse.formats.base import (
     strip_footnotes,
     title_of,
 )
-from geo.parse.mentions import find_mentions, sentences
+from geo.parse.formats.isw_directions import (
+    Verdict,
+    anchors,
+    front_initiative,
+    may_open_direction,
+    read_verdict,
+)
+from geo.parse.formats.isw_layout import (
+    FRONT_HEAD,
+    NON_FRONT,
+    OBJECTIVE_LINE,
+    body_bounds,
+    effort_number,
+    heading_core,
+    is_front_heading,
+    is_heading,
+    is_toc_item,
+    other_theatre,
+    special_edition,
+    title_case,
+)
+from geo.parse.mentions import by_sentence, find_mentions, sentences
+from geo.parse.reading import excerpt
 from geo.places.fronts import CANONICAL, FRONTS, canonical_front, front_oblasts
 from geo.places.gazetteer import Gazetteer
-from geo.places.zones import home_place, oblast_front, zone_votes
+from geo.places.zones import home_place, oblast_front, zone_front, zone_votes
 
 _URL = re.compile(r"https?://[^\s)\]]+")
-_ENDNOTE = re.compile(r"^\[\d{1,3}\]\s*(?:\S|$)")
-_OBJECTIVE = re.compile(
-    r"\s*\((?:russian\s+|ukrainian\s+)?(?:objective|comprised|efforts?\s+to|approximately|note|"
-    r"russian\s+objective)\b.*$",
-    re.I,
-)
-_FRONT_HEAD = re.compile(
-    r"\b(?:main|supporting|subordinate)\s+(?:main\s+|supporting\s+)?efforts?\b"
-    r"|\bcounter-?offensives?\b"
-    r"|^(?:eastern|southern|northern|northeastern|northeast|western|central|southwestern)"
-    r"\s+ukraine\b"
-    r"|\b(?:axis|axes|directions?|front|line|sector)\b"
-    r"|^(?:russian|ukrainian)\s+(?:incursion|offensive|operations?)\s+(?:in|into|on)\b",
-    re.I,
-)
-_NON_FRONT = re.compile(
-    r"mobiliz|force[\s-]generation|occupied|occupation|belarus|takeaways|items\s+to\s+watch|"
-    r"mdcoa|indicators|special\s+edition|appendix|war\s+crimes|information\s+space|domestic|"
-    r"sanctions|air\s+campaign|missile\s+campaign|strike\s+campaign|diplomatic|satellite|"
-    r"click\s+here|^note\b|sourcing|assessment,|key\s+inflections|control-of-terrain|"
-    r"image|maxar|source:",
-    re.I,
-)
 _INFLECTIONS = re.compile(r"^key\s+inflections?\s+in\s+ongoing\s+military\s+operations", re.I)
 _LABEL = re.compile(
     r"^(?:[-•]\s+)?(?:\d{1,2}\)\s*)?(?P<label>[^:.;()\[\]]{3,90}?):\s+(?P<rest>[A-Z\"“][^\n]{30,})$"
@@ -115,14 +152,20 @@ _GENERIC_DEFAULT = {
     "donbas": "Donetsk",
     "northeast": "Kharkiv",
     "northeastern": "Kharkiv",
-    "northern": "Kyiv",
-    "north": "Kyiv",
+    "northern": "Sumy",
+    "north": "Sumy",
     "crimea": "Kherson",
     "crimean": "Kherson",
 }
+# ISW's northern axis was Kyiv and Chernihiv until Russia withdrew from there in
+# April 2022; from 2024 it is the Sumy and northern Kharkiv border.
+_NORTH_WAS_KYIV_UNTIL = dt.date(2022, 5, 1)
 _GENERIC_ALIASES = {"northeast", "northeastern", "southern", "northern", "donbas"}
 # Regions that span fronts: their paragraphs are voted among these.
 _REGION_FRONTS = {name_key("Donbas"): ("Donetsk", "Luhansk")}
+_VERDICT_LAYOUT = 4  # one-sentence verdict paragraphs that make a report direction-structured
+_ACTOR_WORDS = ("Russian", "Ukrainian", "Neither")  # the first word of every verdict
+_MAP_LINK = re.compile(r"click\s*here\s*to\s+(?:see|access|open|view)\s+ISW", re.I)
 
 
 def _alias_table() -> dict[str, str]:
@@ -185,13 +228,9 @@ class HeadingSpec:
         return self.last or (self.fronts[0] if self.fronts else self.default)
 
 
-def heading_core(text: str) -> str:
-    """The heading without footnote markers and ``(Russian objective: …)`` notes."""
-    s = _OBJECTIVE.sub("", strip_footnotes(text)).strip(" :;,-–—")
-    return re.sub(r"\s+", " ", s)
-
-
-def heading_spec(core: str, gaz: Gazetteer) -> HeadingSpec:
+def named_fronts(core: str) -> list[str]:
+    """Fronts a heading or direction names by a front's name or alias ("Kupiansk
+    Direction" -> Luhansk, "Donbas" -> Donetsk and Luhansk), in the order named."""
     words = _HEAD_WORD.findall(core)
     named: list[str] = []
     for n in (2, 1):
@@ -200,60 +239,35 @@ def heading_spec(core: str, gaz: Gazetteer) -> HeadingSpec:
             for f in _REGION_FRONTS.get(key, (_ALIASES.get(key),)):
                 if f and f not in named:
                     named.append(f)
+    return named
+
+
+def heading_spec(core: str, gaz: Gazetteer, date: dt.date | None = None) -> HeadingSpec:
+    words = _HEAD_WORD.findall(core)
+    named = named_fronts(core)
     if not named:
         # An axis named after a place the front table does not list ("Borova Direction").
-        ms = find_mentions(core, gaz)
-        votes = zone_votes(ms, gaz)
+        votes = zone_votes(find_mentions(core, gaz), gaz)
         named = [k for k, _ in sorted(votes.items(), key=lambda kv: -kv[1])]
         if not named:
             m = _AXIS_NAME.search(core)
             label = m and (m.group(1) or m.group(2))
             if label and label.split()[0].lower() not in _GENERIC_DEFAULT and label[0].isupper():
                 named = [canonical_front(label)]
-    default = None
-    for w in words:
-        if w.lower() in _GENERIC_DEFAULT:
-            default = _GENERIC_DEFAULT[w.lower()]
-            break
+    default = next(
+        (_generic(w.lower(), date) for w in words if w.lower() in _GENERIC_DEFAULT), None
+    )
     if not named and default is None and _IN_RUSSIA.search(core):
         # "Ukrainian Operations in the Russian Federation": Kursk unless the places say otherwise
         default = "Kursk"
     return HeadingSpec(core, named, default)
 
 
-def is_heading(text: str) -> bool:
-    """A standalone heading: short, no final period, not a bullet."""
-    s = strip_footnotes(text)
-    if not s or len(s) > 260 or s.startswith(("- ", "• ", "· ")):
-        return False
-    if s[-1] in '.!?"”’' or s.endswith(";") or s.endswith("; and"):
-        return False
-    core = heading_core(s)
-    return 0 < len(core.split()) <= 16
-
-
-_HEAD_START = re.compile(
-    r"^(?:\d{1,2}\)\s*)?(?:russian\s+|ukrainian\s+)?(?:(?:main|supporting|subordinate)\s+\w*\s*efforts?\b"
-    r"|counter-?offensives?\b|(?:eastern|southern|northern|northeastern|northeast|western|central)"
-    r"\s+ukraine\b|(?:incursion|offensive)\s+(?:in|into)\b)",
-    re.I,
-)
-
-
-def is_front_heading(core: str, in_front: bool) -> bool:
-    """Front vocabulary, and it reads as a title, not a sentence ending in a colon."""
-    if _NON_FRONT.search(core):
-        return False
-    if in_front and core.startswith("(") and core.endswith(")"):
-        return True
-    if _HEAD_START.search(core):
-        return True
-    return bool(_FRONT_HEAD.search(core)) and _title_case(core, 0.5)
-
-
-def _title_case(core: str, share: float = 0.6) -> bool:
-    words = [w for w in _HEAD_WORD.findall(core) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= share
+def _generic(word: str, date: dt.date | None) -> str:
+    front = _GENERIC_DEFAULT[word]
+    if front == "Sumy" and date is not None and date < _NORTH_WAS_KYIV_UNTIL:
+        return "Kyiv"
+    return front
 
 
 class ISW:
@@ -264,122 +278,346 @@ class ISW:
         score = 0.0
         if "campaign assessment" in head or "campaign update" in head:
             score += 0.7
-        if "understandingwar.org" in head:
+        if "understandingwar.org" in head or "criticalthreats.org" in head or "| isw" in head:
             score += 0.3
+        if _MAP_LINK.search(text[:5000]):  # ISW's own byline chrome, not a news quote
+            score += 0.25
         if re.search(r"(?m)^key takeaways", text[:30000], re.I):
             score += 0.2
-        if _FRONT_HEAD.search(text[:60000]) and "effort" in text[:60000].lower():
+        if FRONT_HEAD.search(text[:60000]) and "effort" in text[:60000].lower():
             score += 0.1
         return min(score, 1.0)
 
     def parse(self, text: str, ctx: ParseContext) -> Report:
-        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-        title = title_of(text)
-        url = source_url(lines[:4])
+        lines = [ln.strip() for ln in text.split("\n", 8)[:8] if ln.strip()]
+        raw_title = title_of(text)
+        title = report_title(text)
+        url = source_url(lines[:6])
         date = ctx.date or isw_date(text, title, url, ctx.path)
-        blks = blocks(text)
-        end = _body_end(blks)
-        b = ReportBuilder(text, ctx.gaz)
-        spec: HeadingSpec | None = None
-        mode = "other"
-        paras: dict[str, list[str]] = {}
-        for blk in blks[:end]:
-            if blk.index == 0 or (blk.index == 1 and _URL.search(blk.text) and " " not in blk.text):
-                continue
-            if blk.index <= 2 and "original:" in blk.text:
+        meta = _Meta(date, self.name, title, ctx.path, url)
+        if other_theatre(raw_title, url):
+            notice = f"not a Russia–Ukraine report ({excerpt(title, 80)}): no places read"
+            return meta.report(text, notice=notice)
+        reader = _Reader(text, ctx.gaz, date, blocks(text))
+        reader.read()
+        return reader.report(meta)
+
+
+_TITLE_PREFIX = re.compile(r"^(?:title|#\s*title)\s*:\s*", re.I)
+_TITLE_SITE = re.compile(
+    r"\s*\|\s*(?:ISW|Institute for the Study of War|Critical Threats)\s*$", re.I
+)
+
+
+def report_title(text: str) -> str:
+    """The title line, without a page dump's ``Title:`` prefix or the site's name."""
+    return _TITLE_SITE.sub("", _TITLE_PREFIX.sub("", title_of(text))) or title_of(text)
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What a parsed report says about itself, whatever its body holds."""
+
+    date: dt.date
+    format: str
+    title: str
+    path: str | None
+    source_url: str | None
+
+    def report(self, text: str, **kw) -> Report:
+        return Report(
+            text=text, date=self.date, format=self.format, title=self.title, path=self.path,
+            source_url=self.source_url, **kw,
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Group:
+    """The front block a heading opens: its spec, and whether its one front binds its
+    directions (an effort heading naming one front) or only suggests (an objective line)."""
+
+    spec: HeadingSpec
+    binding: bool
+
+
+@dataclass(slots=True)
+class _Direction:
+    name: str
+    front: str
+    anchors: set[str] = field(default_factory=set)
+
+
+class _Reader:
+    """One pass over an ISW report's body blocks (rules in the module docstring)."""
+
+    def __init__(self, text: str, gaz: Gazetteer, date: dt.date, blks: list[Block]) -> None:
+        self.b = ReportBuilder(text, gaz)
+        self.gaz, self.date, self.blks = gaz, date, blks
+        self.start, self.end = body_bounds(blks)
+        self.mode = "other"
+        self.group: _Group | None = None
+        self.direction: _Direction | None = None
+        self.paras: dict[str, list[str]] = {}
+        self.verdicts: dict[str, list[Verdict]] = {}
+        self.efforts: dict[str, str] = {}  # "subordinate main effort #1" -> what it is about
+        self.special = special_edition(blks, self.start, self.end)
+        self.directions = self._verdict_count() >= _VERDICT_LAYOUT
+
+    def _verdict_count(self) -> int:
+        n = 0
+        for blk in self.blks[self.start : self.end]:
+            if not blk.text.startswith(_ACTOR_WORDS):
                 continue
             t = strip_footnotes(blk.text)
-            if _INFLECTIONS.match(t):
-                mode, spec = "inflections", None
-                continue
-            lab = _LABEL.match(t)
-            if lab and self._is_label(lab["label"]):
-                spec = heading_spec(heading_core(lab["label"]), ctx.gaz)
-                mode = "front"
-                # The label itself is a name, not an event: read only the rest.
-                rest = blk.text.find(":") + 1
-                sub = Block(blk.index, blk.start + rest, blk.end, blk.text[rest:])
-                self._add(b, spec, sub, paras)
-                continue
-            if is_heading(t):
-                core = heading_core(t)
-                if is_front_heading(core, mode == "front"):
-                    spec, mode = heading_spec(core, ctx.gaz), "front"
-                    continue
-                if _NON_FRONT.search(core) or _title_case(core):
-                    spec, mode = None, "other"
-                    continue
-            if mode == "front" and spec is not None:
-                self._add(b, spec, blk, paras)
-            elif mode == "inflections":
-                ms = b.mentions(blk)
-                votes = zone_votes(ms, ctx.gaz)
-                front = _majority(votes)
-                if front is None:
-                    b.other.extend(ms)
-                else:
-                    b.section(front, "Key inflections").mentions.extend(ms)
-                    paras.setdefault(front, []).append(blk.text)
+            if len(sentences(t, 0, len(t))) == 1:
+                v = read_verdict(t, True)
+                n += v is not None and not v.rear
+        return n
+
+    # --- walking the blocks ---------------------------------------------------
+
+    def read(self) -> None:
+        for blk in self.blks[self.start : self.end]:
+            self._feed(blk)
+
+    def _feed(self, blk: Block) -> None:
+        t = strip_footnotes(blk.text)
+        if _INFLECTIONS.match(t):
+            self._leave("inflections")
+        elif is_toc_item(t):
+            self._remember_effort(heading_core(t[2:]))
+        elif self._label(blk, t):
+            pass
+        elif not (is_heading(t) and self._heading(t)):
+            self._paragraph(blk, t)
+
+    def _leave(self, mode: str) -> None:
+        self.mode, self.group, self.direction = mode, None, None
+
+    def _enter(self, spec: HeadingSpec, binding: bool) -> None:
+        self.mode, self.group, self.direction = "front", _Group(spec, binding), None
+
+    def _label(self, blk: Block, t: str) -> bool:
+        """ "1) Kyiv axis: …" (early 2022): the label opens a front block; the rest is read."""
+        lab = _LABEL.match(t)
+        if lab is None or not _is_label(lab["label"]):
+            return False
+        self._enter(heading_spec(heading_core(lab["label"]), self.gaz, self.date), False)
+        rest = blk.text.find(":") + 1
+        self._paragraph(Block(blk.index, blk.start + rest, blk.end, blk.text[rest:]), lab["rest"])
+        return True
+
+    def _heading(self, t: str) -> bool:
+        """Enter the block a heading opens; ``False`` when ``t`` is no heading after all."""
+        objective = OBJECTIVE_LINE.match(t)
+        if objective is not None:
+            spec = heading_spec(objective["objective"], self.gaz, self.date)
+            if spec.fronts or spec.default:
+                self._enter(spec, False)
             else:
-                b.other.extend(b.mentions(blk))
-        for name, f in b.fronts.items():
-            side, evidence = infer_initiative(paras.get(name, []))
+                self._leave("other")  # the air campaign, Belarus: no front
+            return True
+        core = heading_core(t)
+        if is_front_heading(core, self.mode == "front"):
+            spec = self._effort_spec(core)
+            self._enter(spec, len(spec.fronts) == 1 and effort_number(core) is not None)
+            return True
+        if NON_FRONT.search(core) or title_case(core):
+            self._leave("other")
+            return True
+        return False
+
+    def _remember_effort(self, core: str) -> None:
+        num = effort_number(core)
+        if num is not None and num[1]:
+            self.efforts.setdefault(num[0], num[1])
+
+    def _effort_spec(self, core: str) -> HeadingSpec:
+        """The heading's spec; a bare "Subordinate Main Effort #1 –" borrows what the
+        table of contents says effort #1 is about."""
+        self._remember_effort(core)
+        spec = heading_spec(core, self.gaz, self.date)
+        num = effort_number(core)
+        if not spec.fronts and num is not None and not num[1] and num[0] in self.efforts:
+            about = heading_spec(self.efforts[num[0]], self.gaz, self.date)
+            spec = HeadingSpec(core, about.fronts, about.default or spec.default)
+        return spec
+
+    def _paragraph(self, blk: Block, t: str) -> None:
+        if self.mode != "front" or self.group is None:
+            # outside fronts, and the key-inflection bullets of special editions:
+            # their places are events, but no front is invented for them
+            self.b.other.extend(self.b.mentions(blk))
+            return
+        ms = self.b.mentions(blk)
+        if self.directions:
+            self._direction_paragraph(blk, t, ms)
+        else:
+            _add(self.b, self.group.spec, blk, ms, self.paras)
+
+    # --- directions -------------------------------------------------------------
+
+    def _direction_paragraph(self, blk: Block, t: str, ms: list[Mention]) -> None:
+        sents = sentences(t, 0, len(t))
+        first = t[sents[0][0] : sents[0][1]] if sents else t
+        verdict = read_verdict(first, len(sents) == 1)
+        if verdict is not None:
+            self._open(verdict.name, verdict.words, verdict, ms)
+        elif (self.direction is None or self.direction.anchors) and may_open_direction(t):
+            self._open_by_anchors(blk, ms)
+        d = self.direction
+        if d is None:
+            _add(self.b, self.group.spec, blk, ms, self.paras)  # type: ignore[union-attr]
+            return
+        keep, away = _strikes_elsewhere(self.b, blk, ms, d.front) if ms else ([], [])
+        self.b.other.extend(away)
+        if keep:
+            self.b.section(d.front, d.name).mentions.extend(keep)
+        self.paras.setdefault(d.front, []).append(blk.text)
+
+    def _open_by_anchors(self, blk: Block, ms: list[Mention]) -> None:
+        """A direction whose verdict is missing starts where the paragraphs begin to
+        locate their places by another town ("Zatyshok (northeast of Pokrovsk)")."""
+        found = anchors(self.b.text, blk.start, blk.end, ms, name_key)
+        if not found:
+            return
+        d = self.direction
+        if d is not None and set(found) & d.anchors:
+            return
+        (top, n), *rest = found.most_common()
+        if rest and rest[0][1] == n:
+            return  # two towns as often: no telling which direction this is
+        written = next((m.text for m in ms if m.key == top), None)
+        if written is not None:
+            self._open(f"{written} direction", [written], None, ms)
+
+    def _open(
+        self, name: str, words: list[str], verdict: Verdict | None, ms: list[Mention]
+    ) -> None:
+        front = self._direction_front(name, words, ms)
+        keys = set()
+        if verdict is None or not verdict.rear:
+            for w in words:
+                keys |= {m.key for m in find_mentions(w, self.gaz)}
+        if verdict is not None and (" Oblast" in name and "direction" not in name):
+            keys = set()  # "western Zaporizhia Oblast" is an area, not a town's direction
+        self.direction = _Direction(name, front, keys)
+        sec = self.b.section(front, name)
+        if verdict is not None:
+            self.verdicts.setdefault(front, []).append(verdict)
+            if verdict.side is not None and sec.initiative is None:
+                sec.initiative, sec.initiative_evidence = verdict.side, verdict.sentence
+
+    def _direction_front(self, name: str, words: list[str], ms: list[Mention]) -> str:
+        """The front of a direction: the effort's when its heading names one front; else
+        the front the direction's own name names; else the objective's first front; else
+        the zone of the town it is named after, or of most places of its first paragraph;
+        else the heading's default."""
+        g = self.group
+        assert g is not None
+        if g.binding:
+            return g.spec.fronts[0]
+        named = named_fronts(name)
+        if named:
+            return named[0]
+        if "crimea" in name.lower():  # rear strikes in Crimea: the southern front's rear
+            return _GENERIC_DEFAULT["crimea"]
+        if g.spec.fronts:
+            return g.spec.fronts[0]
+        for w in words:
+            home = home_place(self.gaz, name_key(w))
+            zone = zone_front(home) if home is not None else None
+            if zone is not None:
+                return zone
+        voted = _majority(zone_votes(ms, self.gaz))
+        if voted is not None:
+            return voted
+        last = self.direction.front if self.direction is not None else None
+        return g.spec.default or last or CANONICAL[0]
+
+    # --- the report -------------------------------------------------------------
+
+    def report(self, meta: _Meta) -> Report:
+        for name, f in self.b.fronts.items():
+            if self.directions and self.verdicts.get(name):
+                side, evidence = front_initiative(self.verdicts[name])
+            else:
+                side, evidence = infer_initiative(self.paras.get(name, []))
             if side:
                 f.initiative, f.initiative_source, f.initiative_evidence = (
                     side,
                     "inferred",
                     evidence,
                 )
-        return b.report(date=date, format=self.name, title=title, path=ctx.path, source_url=url)
+        r = self.b.report(
+            date=meta.date, format=meta.format, title=meta.title, path=meta.path,
+            source_url=meta.source_url,
+        )  # fmt: skip
+        notice = f"special edition ({self.special})" if self.special else None
+        if not r.fronts:
+            notice = f"{notice or 'no front sections found'}: no fronts, none invented"
+        r.notice = notice
+        return r
 
-    @staticmethod
-    def _is_label(label: str) -> bool:
-        core = heading_core(label)
-        return len(core.split()) <= 10 and is_front_heading(core, False)
 
-    @staticmethod
-    def _add(b: ReportBuilder, spec: HeadingSpec, blk: Block, paras: dict[str, list[str]]) -> None:
-        """Assign a paragraph's mentions; under a multi-front heading, sentence by sentence.
+def _is_label(label: str) -> bool:
+    core = heading_core(label)
+    return len(core.split()) <= 10 and is_front_heading(core, False)
 
-        A "Southern Axis" paragraph often covers Zaporizhia and Kherson in
-        consecutive sentences, so a sentence whose places agree on one front
-        goes there; the rest follow the paragraph's front.
-        """
-        ms = b.mentions(blk)
-        front = spec.front_for(zone_votes(ms, b.gaz))
-        if len(spec.fronts) != 1 and ms:
-            by_front: dict[str | None, list] = {}
-            for s0, s1 in sentences(b.text, blk.start, blk.end):
-                sm = [m for m in ms if s0 <= m.start < s1]
-                if not sm:
-                    if front is not None:
-                        paras.setdefault(front, []).append(b.text[s0:s1])
-                    continue
-                votes = zone_votes(sm, b.gaz)
-                if spec.fronts:
-                    votes = {k: v for k, v in votes.items() if k in spec.fronts}
-                f = _majority(votes)
-                if f is None:
-                    # no zone decides: the oblasts of the places the names surely mean
-                    f = oblast_front(sm, b.gaz, spec.candidates(), front)
-                by_front.setdefault(f, []).extend(sm)
-                if f is not None:
-                    paras.setdefault(f, []).append(b.text[s0:s1])
-            for f, fm in by_front.items():
-                if f is None:
-                    b.other.extend(fm)
-                else:
-                    b.section(f, spec.title).mentions.extend(fm)
-            return
-        if front is None:
-            b.other.extend(ms)
-            return
+
+def _add(
+    b: ReportBuilder, spec: HeadingSpec, blk: Block, ms: list[Mention], paras: dict[str, list[str]]
+) -> None:
+    """Assign a paragraph's mentions; under a multi-front heading, sentence by sentence.
+
+    A "Southern Axis" paragraph often covers Zaporizhia and Kherson in
+    consecutive sentences, so a sentence whose places agree on one front
+    goes there; the rest follow the paragraph's front.
+    """
+    front = spec.front_for(zone_votes(ms, b.gaz))
+    if len(spec.fronts) != 1 and ms:
+        _add_by_sentence(b, spec, blk, ms, front, paras)
+        return
+    if front is None:
+        b.other.extend(ms)
+        return
+    if ms:
+        ms, away = _strikes_elsewhere(b, blk, ms, front)
+        b.other.extend(away)
         if ms:
-            ms, away = _strikes_elsewhere(b, blk, ms, front)
-            b.other.extend(away)
-            if ms:
-                b.section(front, spec.title).mentions.extend(ms)
-        paras.setdefault(front, []).append(blk.text)
+            b.section(front, spec.title).mentions.extend(ms)
+    paras.setdefault(front, []).append(blk.text)
+
+
+def _add_by_sentence(
+    b: ReportBuilder,
+    spec: HeadingSpec,
+    blk: Block,
+    ms: list[Mention],
+    front: str | None,
+    paras: dict[str, list[str]],
+) -> None:
+    by_front: dict[str | None, list] = {}
+    for (s0, s1), sm in by_sentence(ms, sentences(b.text, blk.start, blk.end)):
+        if not sm:
+            if front is not None:
+                paras.setdefault(front, []).append(b.text[s0:s1])
+            continue
+        votes = zone_votes(sm, b.gaz)
+        if spec.fronts:
+            votes = {k: v for k, v in votes.items() if k in spec.fronts}
+        f = _majority(votes)
+        if f is None:
+            # no zone decides: the oblasts of the places the names surely mean
+            f = oblast_front(sm, b.gaz, spec.candidates(), front)
+        by_front.setdefault(f, []).extend(sm)
+        if f is not None:
+            paras.setdefault(f, []).append(b.text[s0:s1])
+    for f, fm in by_front.items():
+        if f is None:
+            b.other.extend(fm)
+        else:
+            b.section(f, spec.title).mentions.extend(fm)
 
 
 def _strikes_elsewhere(b: ReportBuilder, blk: Block, ms: list, front: str) -> tuple[list, list]:
@@ -396,8 +634,7 @@ def _strikes_elsewhere(b: ReportBuilder, blk: Block, ms: list, front: str) -> tu
         return ms, []
     keep: list[Mention] = []
     away: list[Mention] = []
-    for s0, s1 in sentences(b.text, blk.start, blk.end):
-        sm = [m for m in ms if s0 <= m.start < s1]
+    for _, sm in by_sentence(ms, sentences(b.text, blk.start, blk.end)):
         if not sm:
             continue
         homes = [home_place(b.gaz, m.key) for m in sm]
@@ -421,24 +658,12 @@ def _majority(votes: dict[str, int]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def _body_end(blks: list[Block]) -> int:
-    """Index of the first endnote block (``[n] …``); the body is everything before it."""
-    for i, blk in enumerate(blks):
-        if i > 3 and _ENDNOTE.match(blk.text):
-            rest = blks[i : i + 5]
-            if sum(bool(_ENDNOTE.match(x.text)) or x.text.startswith("http") for x in rest) >= min(
-                2, len(rest)
-            ):
-                return i
-    return len(blks)
-
-
 def source_url(head: list[str]) -> str | None:
-    for line in head[1:4]:
+    for line in head[1:6]:
         m = re.search(r"original:\s*(https?://\S+?)\)?$", line)
         if m:
             return m.group(1).rstrip(").,")
-    for line in head[1:4]:
+    for line in head[1:6]:
         m = _URL.search(line)
         if m and line.startswith(("http", "www")):
             return m.group(0)
@@ -446,53 +671,58 @@ def source_url(head: list[str]) -> str | None:
 
 
 _SLUG_YEAR = re.compile(r"-(?P<mon>[a-z]+)-(?P<day>\d{1,2})-(?P<year>20\d\d)(?:-\d+)?/?$", re.I)
+_YEAR_WINDOW = 200  # days: how far the body's dates may lie from the report's own
 
 
 def isw_date(text: str, title: str, url: str | None, path: str | None) -> dt.date:
+    """The report's date by the rule in the module docstring."""
+    in_title = full_dates(title)
+    if in_title:
+        return in_title[0][1]
     head = "\n".join(text.split("\n", 12)[:12])
-    ds = full_dates(title) or [
-        (o, d) for o, d in full_dates(head) if not (url and str(d.year) in url and False)
-    ]
-    if full_dates(title):
-        return full_dates(title)[0][1]
+    in_head = [d for _, d in full_dates(head)]
     md = month_day(title) or month_day(head)
     fd = file_date(path)
     if md is None:
-        if fd:
-            return fd
-        if ds:
-            return ds[0][1]
+        if fd or in_head:
+            return fd or in_head[0]
         raise ReportError(path, "no date found in the title or file name; pass --date")
+    found = _agreeing(md, fd, in_head, url) or _year_from_body(md, text) or fd
+    if found is None:
+        raise ReportError(
+            path,
+            f"the title gives {excerpt(title)} but no year was found (URL, file name, text);"
+            " pass --date",
+        )
+    return found
+
+
+def _agreeing(
+    md: tuple[int, int], fd: dt.date | None, in_head: list[dt.date], url: str | None
+) -> dt.date | None:
+    """A full date with the title's month and day: the file name's, the head's, the URL slug's."""
     mon, day = md
-    if fd and (fd.month, fd.day) == (mon, day):
-        return fd
-    if ds:
-        for _, d in ds:
-            if (d.month, d.day) == (mon, day):
-                return d
-    if url:
-        m = _SLUG_YEAR.search(url)
-        if m and _MONTHS.get(m["mon"].lower()) == mon and int(m["day"]) == day:
-            from_slug = with_year(mon, day, int(m["year"]))
-            if from_slug:
-                return from_slug
-    body = full_dates(text[:200000])
-    if body:
-        best = None
-        for y in sorted({d.year + k for _, d in body for k in (-1, 0, 1)}):
-            cand = with_year(mon, day, y)
-            if cand is None:
-                continue
-            gap = min(abs((cand - d).days) for _, d in body)
-            if best is None or gap < best[0]:
-                best = (gap, cand)
-        if best and best[0] <= 200:
-            return best[1]
-    if fd:
-        return fd
-    raise ReportError(
-        path, f"the title gives {title!r} but no year was found (URL, file name, text); pass --date"
-    )
+    for d in ([fd] if fd else []) + in_head:
+        if (d.month, d.day) == (mon, day):
+            return d
+    m = _SLUG_YEAR.search(url or "")
+    if m and _MONTHS.get(m["mon"].lower()) == mon and int(m["day"]) == day:
+        return with_year(mon, day, int(m["year"]))
+    return None
+
+
+def _year_from_body(md: tuple[int, int], text: str) -> dt.date | None:
+    """The month and day in the year that puts them closest to the body's full dates."""
+    body = [d for _, d in full_dates(text[:200000])]
+    best: tuple[int, dt.date] | None = None
+    for y in sorted({d.year + k for d in body for k in (-1, 0, 1)}):
+        cand = with_year(md[0], md[1], y)
+        if cand is None:
+            continue
+        gap = min(abs((cand - d).days) for d in body)
+        if best is None or gap < best[0]:
+            best = (gap, cand)
+    return best[1] if best and best[0] <= _YEAR_WINDOW else None
 
 
 _OFFENSIVE = re.compile(
@@ -545,4 +775,7 @@ def infer_initiative(paragraphs: list[str]) -> tuple[Side | None, str | None]:
 
 FORMAT = ISW()
 # Used by tests and the bench to check spans.
-__all__ = ["FORMAT", "ISW", "footnote_spans", "heading_core", "heading_spec", "isw_date"]
+__all__ = [
+    "FORMAT", "ISW", "footnote_spans", "heading_core", "heading_spec", "is_front_heading",
+    "isw_date",
+]  # fmt: skip
