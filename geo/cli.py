@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from geo.errors import FrontlineError
+from geo.errors import FrontlineError, one_line
 from geo.model import KINDS, STATUSES
 
 Command = Callable[[argparse.Namespace], int]
@@ -73,13 +73,28 @@ def _parser() -> argparse.ArgumentParser:
         "--no-text", action="store_true",
         help="store no report text (snippets, evidence): for data you redistribute",
     )  # fmt: skip
+    sp.add_argument(
+        "--replace", action="store_true",
+        help="put each report in place of its stored version and, for daily series (isw, "
+        "dayseries), of the other reports of its date; each line says what was replaced",
+    )  # fmt: skip
 
     sp = sub.add_parser("rebuild", help="regenerate an event store from a folder of reports")
     sp.add_argument(
-        "reports_dir", type=Path, help="a folder of report files (searched recursively)"
-    )
+        "reports_dir", type=Path, nargs="?",
+        help="a folder of report files (searched recursively); without it, only the reports "
+        "the store kept with their text (uploads) are read again",
+    )  # fmt: skip
     _events_dir_arg(sp)
     sp.add_argument("--keep-text", action="store_true", help="keep snippets (default: facts only)")
+    sp.add_argument(
+        "--allow-partial", action="store_true",
+        help="swap in the new store even when some reports failed (they keep their old events)",
+    )  # fmt: skip
+    sp.add_argument(
+        "--prune", action="store_true",
+        help="drop stored reports whose report is no longer in the folder (default: keep them)",
+    )  # fmt: skip
 
     sp = sub.add_parser("export", help="write matching events as one GeoJSON FeatureCollection")
     _events_dir_arg(sp)
@@ -100,8 +115,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
+    from geo.ingest import check_report_path
     from geo.parse.report import parse_file
 
+    check_report_path(a.report)
     report = parse_file(a.report, fmt=a.format, date=a.date)
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
@@ -153,24 +170,40 @@ def _store_dir(a: argparse.Namespace) -> Path:
     return Path(a.events_dir) if a.events_dir is not None else settings.events_dir
 
 
+def _writable_store(a: argparse.Namespace):
+    """``--events-dir`` as given, else your own reports over the events store (which
+    ``ingest`` never modifies: see geo.store.layered)."""
+    from geo.store import FileStore, open_store
+
+    return FileStore(a.events_dir) if a.events_dir is not None else open_store()
+
+
 def _cmd_ingest(a: argparse.Namespace) -> int:
     from geo.ingest import ingest_files
 
     results = ingest_files(
-        a.reports, _store_dir(a), fmt=a.format, date=a.date, online=a.online,
+        a.reports, _writable_store(a), fmt=a.format, date=a.date, online=a.online,
         keep_text=not a.no_text, on_result=lambda r: print(r.summary_line(), flush=True),
+        replace=a.replace,
     )  # fmt: skip
+    for r in results:
+        for line in r.existing:
+            print(f"frontline: {r.path}: --replace would replace {line}", file=sys.stderr)
     return 0 if all(r.ok for r in results) else 2
 
 
 def _cmd_rebuild(a: argparse.Namespace) -> int:
     from geo.ingest import rebuild
 
-    results = rebuild(
+    done = rebuild(
         a.reports_dir, _store_dir(a), keep_text=a.keep_text,
         on_result=lambda r: print(r.summary_line(), flush=True),
+        allow_partial=a.allow_partial, prune=a.prune,
     )  # fmt: skip
-    return 0 if all(r.ok for r in results) else 2
+    for line in [*done.kept, *done.dropped]:
+        print(line)
+    print(done.summary_line(), file=sys.stdout if done.swapped else sys.stderr, flush=True)
+    return 0 if done.ok else 2
 
 
 def pick(values: Iterable[str], allowed: Sequence[str], what: str) -> list[str]:
@@ -203,7 +236,8 @@ def _cmd_export(a: argparse.Namespace) -> int:
     folder = _store_dir(a)
     if not folder.is_dir():
         raise FrontlineError(f"{folder}: no event store there (see --events-dir)")
-    store = open_store(folder)
+    # What the dashboard shows: without --events-dir, your reports over the events store.
+    store = open_store(folder) if a.events_dir is not None else open_store()
     everything = store.load()
     known = [*sorted(set(everything["front"].dropna().astype(str)) | set(FRONTS)), NO_FRONT]
     q = ViewQuery.of(
@@ -213,13 +247,22 @@ def _cmd_export(a: argparse.Namespace) -> int:
     )  # fmt: skip
     view = store.load(q)
     for name, problem in view.attrs.get("skipped", []):
-        print(f"frontline: skipped {Path(store.location) / name}: {problem}", file=sys.stderr)
+        print(f"frontline: skipped {_where(store, name)}: {problem}", file=sys.stderr)
     text = export_geojson(view)
     if a.output:
         atomic_write_text(a.output, text)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _where(store, name: str) -> str:
+    """The path of a store file named in a message."""
+    folder = getattr(store, "folder", None)
+    if folder is None:  # a layered store: the file is in one of its layers
+        layers = [store.uploads.folder, store.base.folder] if hasattr(store, "uploads") else []
+        folder = next((f for f in layers if (Path(f) / name).exists()), store.location)
+    return str(Path(folder) / name)
 
 
 def _cmd_settings(a: argparse.Namespace) -> int:
@@ -250,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.cmd](args)
     except FrontlineError as exc:
-        print(f"frontline: error: {exc}", file=sys.stderr)
+        print(f"frontline: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("frontline: interrupted", file=sys.stderr)
@@ -259,5 +302,5 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a read-only folder, a full disk: the system's words, one line
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"frontline: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"frontline: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 2

@@ -8,11 +8,16 @@ whose text tries to inject HTML (to prove it is shown as text).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -175,6 +180,47 @@ def write_events(events_dir: Path, report: Report, features: list[dict], meta: d
     record = make_record(report, features, meta)
     store.write(record, replace=True)
     return Path(store.where(record.report_id))
+
+
+# --- subprocesses (reliability) -----------------------------------------------------------
+# Every process a test starts is killed and reaped in a ``finally``, whatever the test does.
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def child(*args: str | Path, **kw) -> Iterator[subprocess.Popen]:
+    """``Popen(args)`` that never outlives the test: killed and reaped on the way out."""
+    proc = subprocess.Popen([str(a) for a in args], **kw)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()  # reap it and close its pipes
+
+
+def cli(*args: str | Path, **kw) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """``python -m geo ARGS`` (this checkout's ``frontline``) as a :func:`child`."""
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("text", True)
+    return child(sys.executable, "-m", "geo", *args, cwd=REPO, **kw)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "") -> None:
+    """Wait until ``condition()`` is true (checked every 10 ms), failing after ``timeout``:
+    for events outside the test's control, such as a file a child process writes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        time.sleep(0.01)
+
+
+def event_files(folder: Path) -> list[Path]:
+    """The event files of a file store (not its lock, kept texts or temporary files)."""
+    return sorted(p for p in Path(folder).glob("*.geojson") if not p.name.startswith("."))
 
 
 # --- browser tests ------------------------------------------------------------------------
