@@ -456,7 +456,6 @@ def _rebuild_locked(
             paths, new, keep_text=keep_text, on_result=relabel, gaz=gaz, root=reports_dir
         )
         _reread_kept_texts(store, new, old, kept_ids, gaz, relabel, out)
-        _carry_over(store, new, old, paths, reports_dir, out, prune)
         if not any(r.ok for r in out.results):
             out.refused = "no report could be read"
         elif out.failed and not allow_partial:
@@ -464,6 +463,11 @@ def _rebuild_locked(
                 f"{len(out.failed)} of {len(out.results)} reports failed (--allow-partial "
                 "swaps anyway, keeping the old events of the reports that failed)"
             )
+        if out.refused is None:
+            try:
+                _carry_over(store, new, old, reports_dir, out, prune)
+            except OSError as exc:
+                out.refused = f"the old reports it keeps could not be copied ({exc.strerror})"
         if out.refused is None:
             _keep_other_files(events_dir, tmp)
             if not out.in_place:
@@ -523,7 +527,6 @@ def _carry_over(
     store: FileStore,
     new: FileStore,
     old: list[tuple[str, Collection]],
-    paths: list[Path],
     reports_dir: Path | None,
     out: RebuildResult,
     prune: bool,

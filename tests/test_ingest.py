@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -275,7 +276,7 @@ def test_killed_ingest_leaves_every_file_complete(tmp_path, sig):
     # Many reports, so the ingest is still far from done when the signal lands.
     paths = _many_reports(tmp_path / "reports", 400)
     store = tmp_path / "events"
-    with cli("ingest", *paths, "--events-dir", store) as proc:
+    with cli("ingest", *paths, "--events-dir", store, stdout=subprocess.DEVNULL) as proc:
         wait_for(lambda: len(event_files(store)) >= 5, what="5 stored reports")
         proc.send_signal(sig)
         proc.communicate(timeout=60)

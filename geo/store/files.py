@@ -271,7 +271,7 @@ class FileStore(Store):
         digest = source_hash(want) if want else None
         legacy = f"{record.date.isoformat()}_{record.format}"
         out = []
-        for name, _ in self.listing():
+        for name in self._names():
             rid = name[: -len(SUFFIX)]
             same_id = rid == record.report_id
             same_digest = digest is not None and id_source_hash(rid) == digest
@@ -342,6 +342,14 @@ class FileStore(Store):
         out.sort()
         return tuple(out)
 
+    def _names(self) -> list[str]:
+        """Names of the event files, without a ``stat`` each (a store may hold thousands)."""
+        try:
+            names = os.listdir(self.folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [n for n in names if n.endswith(SUFFIX) and not n.startswith(".")]
+
     def stamp(self) -> str:
         listing = self.listing()
         if not listing:
@@ -405,11 +413,13 @@ class FileStore(Store):
 
     def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
         prefix = f"{date.isoformat()}_{fmt}"
-        names = [
-            (name, st)
-            for name, st in self.listing()
-            if name[: -len(SUFFIX)] == prefix or name.startswith(prefix + "_")
-        ]
+        names = []
+        for name in self._names():
+            if name[: -len(SUFFIX)] == prefix or name.startswith(prefix + "_"):
+                with contextlib.suppress(FileNotFoundError):
+                    st = os.stat(self.folder / name)
+                    if stat.S_ISREG(st.st_mode):
+                        names.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
         with _lock:
             parsed = self._collections_of(names)
         return [
