@@ -94,6 +94,9 @@ class IngestResult:
 
 
 OnResult = Callable[[IngestResult], None] | None
+OnStage = Callable[[str], None] | None
+"""Told what an ingest is doing ("reading", "resolving", "waiting for the store",
+"writing"): the upload worker's parent says where a stopped upload was."""
 
 
 Online = bool | OnlineLookup | None
@@ -160,14 +163,19 @@ def _store_report(
     replace: bool = False,
     date: dt.date | None = None,
     file: str | None = None,
+    on_stage: OnStage = None,
 ) -> IngestResult:
+    stage = on_stage or (lambda _: None)
     check_date(report, date, label)
+    stage("resolving")
     record = build_record(
         report, resolve_report(report, gaz, online), keep_text,
         file=file, date_given=date is not None, name=Path(label).name,
     )  # fmt: skip
     replaced: list[str] = []
+    stage("waiting for the store")
     with store.lock():
+        stage("writing")
         same_day = store.reports_on(record.date, record.format)
         mine = [
             r for r in same_day
@@ -218,6 +226,7 @@ def ingest_files(
     gaz: Gazetteer | None = None,
     replace: bool = False,
     root: Path | None = None,
+    on_stage: OnStage = None,
 ) -> list[IngestResult]:
     """Parse, geocode and store each report; one :class:`IngestResult` per path, in order.
 
@@ -239,6 +248,8 @@ def ingest_files(
     cleaned = False
     for path in files:
         try:
+            if on_stage is not None:
+                on_stage("reading")
             check_report_path(path)
             report = parse_file(path, fmt=fmt, date=date, gaz=gaz)
             if not cleaned:
@@ -246,7 +257,7 @@ def ingest_files(
                 cleaned = True
             file = path.relative_to(root).as_posix() if root is not None else None
             result = _store_report(
-                report, target, gaz, lookup, keep_text, str(path), replace, date, file
+                report, target, gaz, lookup, keep_text, str(path), replace, date, file, on_stage
             )
         except Exception as exc:
             result = _failed(str(path), exc)
@@ -298,8 +309,10 @@ def ingest_bytes(
     keep_text: bool = True,
     gaz: Gazetteer | None = None,
     replace: bool = False,
+    on_stage: OnStage = None,
 ) -> IngestResult:
-    """Ingest an uploaded file's bytes (the app's upload button).
+    """Ingest an uploaded file's bytes (the app's upload button; see also
+    :func:`geo.uploads.ingest_upload`, which runs this in a worker process).
 
     The bytes go through the same reader as files on disk (encoding, HTML
     cleaning, size limit) via a private temporary file; only the suffix of the
@@ -321,7 +334,7 @@ def ingest_bytes(
         path.write_bytes(data)
         result = ingest_files(
             [path], store, fmt=fmt, date=date, online=online, keep_text=keep_text, gaz=gaz,
-            replace=replace,
+            replace=replace, on_stage=on_stage,
         )[0]  # fmt: skip
     result.path = name
     if result.error:

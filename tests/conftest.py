@@ -84,3 +84,4 @@ def ui(page, dashboard) -> Dashboard:
     d = Dashboard(page, dashboard.url)
     yield d
     d.assert_clean()
+    assert dashboard.outside_attempts() == [], "the server reached outside this machine"

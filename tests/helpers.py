@@ -242,14 +242,58 @@ def require_browser() -> None:
         pytest.skip(f"{CHROMIUM} not installed (set FRONTLINE_REQUIRE_BROWSER=1 to fail instead)")
 
 
-def test_server(events_dir: Path, **env: str | None) -> StreamlitServer:
+SERVER_GUARD = Path(__file__).resolve().parent / "_server_guard"
+
+
+class GuardedServer(StreamlitServer):
+    """A :class:`StreamlitServer` (and every Python process it starts) whose connections
+    outside this machine are refused and logged (tests/_server_guard/sitecustomize.py).
+
+    ``as_users_start_it``: ``streamlit run app.py --server.port N`` and nothing else,
+    so the project's ``.streamlit/config.toml`` decides the address and the rest.
+    """
+
+    def __init__(self, *args, as_users_start_it: bool = False, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.as_users_start_it = as_users_start_it
+        base = self.log if self.log is not None else Path(self.events_dir or ".") / "server"
+        self.netlog = base.with_name(base.name + ".netlog")
+        self.netlog.unlink(missing_ok=True)
+
+    def command(self) -> list[str]:
+        cmd = super().command()
+        if self.as_users_start_it:
+            return [*cmd[: cmd.index("--server.port") + 2]]
+        return cmd
+
+    def environment(self) -> dict[str, str]:
+        env = super().environment()
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(SERVER_GUARD), env.get("PYTHONPATH", "")) if p
+        )
+        env["FRONTLINE_TEST_NETLOG"] = str(self.netlog)
+        return env
+
+    def outside_attempts(self) -> list[str]:
+        """What the server tried to reach outside this machine (refused), one line each."""
+        if not self.netlog.exists():
+            return []
+        return self.netlog.read_text(encoding="utf-8").splitlines()
+
+
+def test_server(events_dir: Path, as_users_start_it: bool = False, **env: str | None):
     """The dashboard on ``events_dir`` as the tests run it: tiles off (they would be
-    requests leaving the machine), no overlay folder unless given, a log beside the store."""
+    requests leaving the machine), no overlay folder unless given, uploads in a folder of
+    their own beside the store, a log beside the store, outside connections refused."""
+    events_dir = Path(events_dir)
     base: dict[str, str | None] = {
         "FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None, "FRONTLINE_OVERLAY_SOURCE": None,
+        "FRONTLINE_UPLOADS_DIR": str(events_dir.parent / f"uploads-{events_dir.name}"),
     }  # fmt: skip
-    log = Path(events_dir).parent / f"streamlit-{Path(events_dir).name}.log"
-    return StreamlitServer(Path(events_dir), env={**base, **env}, log=log)
+    log = events_dir.parent / f"streamlit-{events_dir.name}.log"
+    return GuardedServer(
+        events_dir, env={**base, **env}, log=log, as_users_start_it=as_users_start_it
+    )
 
 
 test_server.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
