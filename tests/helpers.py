@@ -197,7 +197,11 @@ def child(*args: str | Path, **kw) -> Iterator[subprocess.Popen]:
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.communicate()  # reap it and close its pipes
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+        proc.wait()  # reaped: no zombie either
 
 
 def cli(*args: str | Path, **kw) -> contextlib.AbstractContextManager[subprocess.Popen]:
