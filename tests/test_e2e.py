@@ -213,7 +213,7 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
         files=[{"name": "bulletin.txt", "mimeType": "text/plain", "buffer": UPLOAD_REPORT.encode()}]
     )
     # The app jumps to the new report's date and shows its events.
-    ui.expect_places(expected.events, heading="2024-05-23", timeout=40_000)
+    ui.expect_places(expected.events, heading="2024-05-23", timeout=120_000)  # a cold worker
     ok = ui.page.get_by_test_id("stAlertContentSuccess").filter(has_text="bulletin.txt")
     expect(ok).to_contain_text(f"added: {expected.events} events on 2024-05-23")
     if expected.unresolved:

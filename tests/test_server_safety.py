@@ -111,10 +111,10 @@ def test_markdown_and_html_in_upload_names_and_report_text_stay_text(own_server,
     sidebar = ui.page.get_by_test_id("stSidebar")
     # Every name and quoted title shows as written: as text, not as Markdown or HTML.
     alerts = sidebar.get_by_test_id("stAlertContainer")
-    expect(alerts.filter(has_text=_shown(NAMES["image"]))).to_have_count(1, timeout=60_000)
-    expect(alerts.filter(has_text=_shown(NAMES["isw"]))).to_have_count(1, timeout=60_000)
+    expect(alerts.filter(has_text=_shown(NAMES["image"]))).to_have_count(1, timeout=120_000)
+    expect(alerts.filter(has_text=_shown(NAMES["isw"]))).to_have_count(1, timeout=120_000)
     expect(alerts.filter(has_text=_shown(f"![q](http://{OUTSIDE}/q.png)"))).to_have_count(1)
-    ui.expect_places(2, heading="2024-05-23", timeout=60_000)  # the bulletin was added
+    ui.expect_places(2, heading="2024-05-23", timeout=120_000)  # the bulletin was added
     added = alerts.filter(has_text=_shown(NAMES["link"]))
     expect(added).to_contain_text("added:")
     # Nothing became a link, an image or markup pointing outside; nothing was requested.

@@ -171,10 +171,11 @@ def id_source_hash(rid: str) -> str | None:
     return tail if ok else None
 
 
-def event_id(report: Report, front: str | None, section: str, place_id: str, start: int) -> str:
-    """Stable id: the same report (its source; not its path) gives the same ids, and two
-    reports never share one."""
-    return _sha(report_id(report), front, section, place_id, start, n=16)
+def event_id(rid: str, front: str | None, section: str, place_id: str, start: int) -> str:
+    """Stable id from the report's id (:func:`report_id`: its source, not its path), so
+    the same report gives the same ids and two reports never share one. The id is
+    passed in, not derived here: deriving it digests the whole text, once per event."""
+    return _sha(rid, front, section, place_id, start, n=16)
 
 
 def placeable(place: Place | None) -> bool:
@@ -204,7 +205,7 @@ def build_events(report: Report, resolved: list[ResolvedMention], keep_text: boo
         if place is None or not placeable(place):
             continue
         rf = fronts.get(rm.event_front) if rm.event_front else None
-        eid = event_id(report, rm.front, rm.section, place.place_id, rm.mention.start)
+        eid = event_id(rid, rm.front, rm.section, place.place_id, rm.mention.start)
         if eid in seen:  # the same mention handed over twice
             continue
         seen.add(eid)
