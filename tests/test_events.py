@@ -355,6 +355,7 @@ def test_load_cache_sees_changes_and_returns_copies(tmp_path):
     ("prop", "value"),
     [("status", "pwned"), ("kind", "encirclement"), ("initiative", "Atlantis"),
      ("precision", "<b>exact</b>"), ("report_format", "x" * 5000)],
+    ids=["status", "kind", "initiative", "precision", "long-format"],
 )  # fmt: skip
 def test_off_schema_values_skip_the_file_and_name_it(tmp_path, prop, value):
     (good,) = write_store(tmp_path, [make_report()])
