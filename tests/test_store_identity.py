@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,18 @@ def test_one_page_is_one_source_however_its_url_is_written(a, b):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "", None, "not a url", "http://"])
 def test_what_is_not_a_web_address_is_no_source(url):
     assert canonical_url(url) is None
+
+
+def test_export_without_a_store_named_is_what_the_dashboard_shows(shipped, tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(shipped))
+    monkeypatch.setenv("FRONTLINE_UPLOADS_DIR", str(tmp_path / "mine"))
+    r = ingest_bytes("three-lines.txt", THREE_LINES, open_store())
+    assert r.ok
+    out = tmp_path / "all.geojson"
+    env = {"FRONTLINE_EVENTS_DIR": str(shipped), "FRONTLINE_UPLOADS_DIR": str(tmp_path / "mine")}
+    with cli("export", "-o", out, env={**os.environ, **env}) as p:
+        _, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    ids = {f["properties"]["report_id"] for f in json.loads(out.read_text())["features"]}
+    assert ids == set(open_store().load()["report_id"]) and r.report_id in ids
+    assert len(ids) == 2
