@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.errors import FrontlineError
+from geo.errors import FrontlineError, one_line
 from geo.model import KINDS, STATUSES
 
 if TYPE_CHECKING:
@@ -78,13 +78,28 @@ def _parser() -> argparse.ArgumentParser:
         "--no-text", action="store_true",
         help="store no report text (snippets, evidence): for data you redistribute",
     )  # fmt: skip
+    sp.add_argument(
+        "--replace", action="store_true",
+        help="put each report in place of its stored version and, for daily series (isw, "
+        "dayseries), of the other reports of its date; each line says what was replaced",
+    )  # fmt: skip
 
     sp = sub.add_parser("rebuild", help="regenerate an event store from a folder of reports")
     sp.add_argument(
-        "reports_dir", type=Path, help="a folder of report files (searched recursively)"
-    )
+        "reports_dir", type=Path, nargs="?",
+        help="a folder of report files (searched recursively); without it, only the reports "
+        "the store kept with their text (uploads) are read again",
+    )  # fmt: skip
     _events_dir_arg(sp)
     sp.add_argument("--keep-text", action="store_true", help="keep snippets (default: facts only)")
+    sp.add_argument(
+        "--allow-partial", action="store_true",
+        help="swap in the new store even when some reports failed (they keep their old events)",
+    )  # fmt: skip
+    sp.add_argument(
+        "--prune", action="store_true",
+        help="drop stored reports whose report is no longer in the folder (default: keep them)",
+    )  # fmt: skip
 
     sp = sub.add_parser("export", help="write matching events as one GeoJSON FeatureCollection")
     _events_dir_arg(sp)
@@ -162,8 +177,10 @@ def _cmd_basemap(a: argparse.Namespace) -> int:
 
 
 def _cmd_parse(a: argparse.Namespace) -> int:
+    from geo.ingest import check_report_path
     from geo.parse.report import parse_file
 
+    check_report_path(a.report)
     report = parse_file(a.report, fmt=a.format, date=a.date)
     json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
@@ -229,7 +246,11 @@ def _cmd_ingest(a: argparse.Namespace) -> int:
     results = ingest_files(
         a.reports, _store(a), fmt=a.format, date=a.date, online=a.online,
         keep_text=not a.no_text, on_result=lambda r: print(r.summary_line(), flush=True),
+        replace=a.replace,
     )  # fmt: skip
+    for r in results:
+        for line in r.existing:
+            print(f"frontline: {r.path}: --replace would replace {line}", file=sys.stderr)
     return 0 if all(r.ok for r in results) else 2
 
 
@@ -240,9 +261,15 @@ def _cmd_rebuild(a: argparse.Namespace) -> int:
     show = lambda r: print(r.summary_line(), flush=True)  # noqa: E731
     if a.events_dir is None and settings.database_url is not None:
         results = rebuild_database(a.reports_dir, _store(a), keep_text=a.keep_text, on_result=show)
-    else:
-        results = rebuild(a.reports_dir, _store_dir(a), keep_text=a.keep_text, on_result=show)
-    return 0 if all(r.ok for r in results) else 2
+        return 0 if results and all(r.ok for r in results) else 2
+    done = rebuild(
+        a.reports_dir, _store_dir(a), keep_text=a.keep_text, on_result=show,
+        allow_partial=a.allow_partial, prune=a.prune,
+    )  # fmt: skip
+    for line in [*done.kept, *done.dropped]:
+        print(line)
+    print(done.summary_line(), file=sys.stdout if done.swapped else sys.stderr, flush=True)
+    return 0 if done.ok else 2
 
 
 def pick(values: Iterable[str], allowed: Sequence[str], what: str) -> list[str]:
@@ -285,7 +312,7 @@ def _cmd_export(a: argparse.Namespace) -> int:
     )  # fmt: skip
     view = store.load(q)
     for name, problem in view.attrs.get("skipped", []):
-        print(f"frontline: skipped {Path(store.location) / name}: {problem}", file=sys.stderr)
+        print(f"frontline: skipped {_where(store, name)}: {problem}", file=sys.stderr)
     text = export_geojson(view)
     if a.output:
         atomic_write_text(a.output, text)
@@ -429,6 +456,15 @@ def _cmd_update(a: argparse.Namespace) -> int:
     return _run_fetch(a, open_store(_store_dir(a)))
 
 
+def _where(store, name: str) -> str:
+    """The path of a store file named in a message."""
+    folder = getattr(store, "folder", None)
+    if folder is None:  # a layered store: the file is in one of its layers
+        layers = [store.uploads.folder, store.base.folder] if hasattr(store, "uploads") else []
+        folder = next((f for f in layers if (Path(f) / name).exists()), store.location)
+    return str(Path(folder) / name)
+
+
 def _cmd_settings(a: argparse.Namespace) -> int:
     from geo.settings import Settings
 
@@ -545,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.cmd](args)
     except FrontlineError as exc:
-        print(f"frontline: error: {exc}", file=sys.stderr)
+        print(f"frontline: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("frontline: interrupted", file=sys.stderr)
@@ -554,5 +590,5 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a read-only folder, a full disk: the system's words, one line
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"frontline: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"frontline: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 2

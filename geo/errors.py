@@ -34,7 +34,19 @@ class StoreError(FrontlineError):
 
 
 class ReportExists(StoreError):
-    """A different version of a stored report was offered without asking to replace it."""
+    """A different version of a stored report was offered without asking to replace it.
+
+    ``existing`` lists what would be replaced (one line each: id, title, events,
+    where), so the CLI and the app can say it before the user chooses.
+    """
+
+    def __init__(self, message: str, existing: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.existing = list(existing or [])
+
+
+class StoreBusy(StoreError):
+    """Another writer (a rebuild, an ingest) held the store's lock for longer than we could wait."""
 
 
 class OverlayError(FrontlineError):
@@ -75,3 +87,15 @@ class UpdateBusy(FrontlineError):
 class DatabaseError(StoreError):
     """The PostGIS store's database is unreachable, refuses us, or its schema does not fit
     this Frontline (not initialised, older: ``frontline db upgrade``, or newer)."""
+# --- reliability: messages ---------------------------------------------------------------
+MAX_MESSAGE_CHARS = 300
+
+
+def one_line(message: object, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` on one line, cut to ``limit`` characters.
+
+    Errors quote the input (a heading, a name); a hostile input must not turn
+    an error into megabytes of terminal output or of page.
+    """
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

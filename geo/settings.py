@@ -128,6 +128,28 @@ def _identifier(raw: str) -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
         raise ValueError("use lower-case letters, digits and _ (a PostgreSQL schema name)")
     return name
+def _data_home() -> Path:
+    import os
+
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+UPLOAD_MODES: tuple[str, ...] = ("auto", "everyone", "operators", "off")
+
+
+def _uploads_mode(raw: str) -> str:
+    low = raw.strip().lower()
+    if low not in UPLOAD_MODES:
+        raise ValueError(f"use one of {', '.join(UPLOAD_MODES)}")
+    return low
+
+
+def _emails(raw: str) -> tuple[str, ...]:
+    out = tuple(e.strip().lower() for e in raw.split(",") if e.strip())
+    bad = [e for e in out if "@" not in e]
+    if bad:
+        raise ValueError(f"not an e-mail address: {bad[0]!r}")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +334,37 @@ class Settings:
     database_timeout_s = Setting(
         "FRONTLINE_DATABASE_TIMEOUT", _positive_float, _const(5.0),
         "Seconds to wait for the database to answer a connection, or for a free pooled one.",
+    # --- reliability: uploads, who may write, limits ----------------------------------
+    uploads_dir = Setting(
+        "FRONTLINE_UPLOADS_DIR", _path, lambda: _data_home() / "frontline" / "uploads",
+        "Your own reports (dashboard uploads, `frontline ingest` without --events-dir): a "
+        "store shown over the events store, which they never modify.",
+    )  # fmt: skip
+    uploads = Setting(
+        "FRONTLINE_UPLOADS", _uploads_mode, _const("auto"),
+        "Who may add reports in the dashboard: auto (anyone on this machine, operators "
+        "when served to others), everyone, operators, off.",
+    )  # fmt: skip
+    operators = Setting(
+        "FRONTLINE_OPERATORS", _emails, _const(()),
+        "Comma-separated e-mail addresses of operators (signed in with Streamlit's "
+        "authentication) who may add reports when the dashboard is served to others.",
+    )  # fmt: skip
+    upload_seconds = Setting(
+        "FRONTLINE_UPLOAD_SECONDS", _positive_float, _const(60.0),
+        "Time limit for reading one uploaded report; its worker process is stopped after it.",
+    )  # fmt: skip
+    upload_workers = Setting(
+        "FRONTLINE_UPLOAD_WORKERS", _positive_int, _const(2),
+        "Uploads read at the same time (each in its own process); others wait their turn.",
+    )  # fmt: skip
+    online_budget_s = Setting(
+        "FRONTLINE_ONLINE_BUDGET", _positive_float, _const(60.0),
+        "Seconds of online lookups one run may spend in all; then it carries on offline.",
+    )  # fmt: skip
+    online_retry_after_s = Setting(
+        "FRONTLINE_ONLINE_RETRY_AFTER", _non_negative_float, _const(3600.0),
+        "Seconds before a name whose online lookup failed is asked again.",
     )  # fmt: skip
 
     @classmethod

@@ -37,6 +37,22 @@ def _no_network():
         yield
 
 
+# --- reliability: no test writes into the user's own uploads ------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_dir(tmp_path_factory: pytest.TempPathFactory):
+    """``open_store()`` layers FRONTLINE_UPLOADS_DIR over the events store; in tests that
+    is a session folder, never the home directory of whoever runs them."""
+    import os
+
+    old = os.environ.get("FRONTLINE_UPLOADS_DIR")
+    os.environ["FRONTLINE_UPLOADS_DIR"] = str(tmp_path_factory.mktemp("uploads"))
+    yield
+    if old is None:
+        os.environ.pop("FRONTLINE_UPLOADS_DIR", None)
+    else:
+        os.environ["FRONTLINE_UPLOADS_DIR"] = old
+
+
 # --- browser tests (pytest-playwright, Debian's Chromium) -------------------------------
 # pytest-playwright makes the browser, a fresh context per test and, on failure, a
 # screenshot in test-results/ (see addopts in pyproject.toml).
@@ -68,6 +84,7 @@ def ui(page, dashboard) -> Dashboard:
     d = Dashboard(page, dashboard.url)
     yield d
     d.assert_clean()
+    assert dashboard.outside_attempts() == [], "the server reached outside this machine"
 
 
 # --- store backends (postgis engineer) ----------------------------------------------------

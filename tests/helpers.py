@@ -14,6 +14,10 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -206,6 +210,51 @@ def write_events(events_dir: Path, report: Report, features: list[dict], meta: d
     return Path(store.where(record.report_id))
 
 
+# --- subprocesses (reliability) -----------------------------------------------------------
+# Every process a test starts is killed and reaped in a ``finally``, whatever the test does.
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def child(*args: str | Path, **kw) -> Iterator[subprocess.Popen]:
+    """``Popen(args)`` that never outlives the test: killed and reaped on the way out."""
+    proc = subprocess.Popen([str(a) for a in args], **kw)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+        proc.wait()  # reaped: no zombie either
+
+
+def cli(*args: str | Path, **kw) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """``python -m geo ARGS`` (this checkout's ``frontline``) as a :func:`child`."""
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("text", True)
+    return child(sys.executable, "-m", "geo", *args, cwd=REPO, **kw)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "") -> None:
+    """Wait until ``condition()`` is true (checked every 10 ms), failing after ``timeout``:
+    for events outside the test's control, such as a file a child process writes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        time.sleep(0.01)
+
+
+def event_files(folder: Path) -> list[Path]:
+    """The event files of a file store (not its lock, kept texts or temporary files)."""
+    return sorted(p for p in Path(folder).glob("*.geojson") if not p.name.startswith("."))
+
+
 # --- browser tests ------------------------------------------------------------------------
 # A real `streamlit run app.py` (geo.serve) in Debian's Chromium through pytest-playwright.
 
@@ -225,14 +274,58 @@ def require_browser() -> None:
         pytest.skip(f"{CHROMIUM} not installed (set FRONTLINE_REQUIRE_BROWSER=1 to fail instead)")
 
 
-def test_server(events_dir: Path, **env: str | None) -> StreamlitServer:
+SERVER_GUARD = Path(__file__).resolve().parent / "_server_guard"
+
+
+class GuardedServer(StreamlitServer):
+    """A :class:`StreamlitServer` (and every Python process it starts) whose connections
+    outside this machine are refused and logged (tests/_server_guard/sitecustomize.py).
+
+    ``as_users_start_it``: ``streamlit run app.py --server.port N`` and nothing else,
+    so the project's ``.streamlit/config.toml`` decides the address and the rest.
+    """
+
+    def __init__(self, *args, as_users_start_it: bool = False, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.as_users_start_it = as_users_start_it
+        base = self.log if self.log is not None else Path(self.events_dir or ".") / "server"
+        self.netlog = base.with_name(base.name + ".netlog")
+        self.netlog.unlink(missing_ok=True)
+
+    def command(self) -> list[str]:
+        cmd = super().command()
+        if self.as_users_start_it:
+            return [*cmd[: cmd.index("--server.port") + 2]]
+        return cmd
+
+    def environment(self) -> dict[str, str]:
+        env = super().environment()
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(SERVER_GUARD), env.get("PYTHONPATH", "")) if p
+        )
+        env["FRONTLINE_TEST_NETLOG"] = str(self.netlog)
+        return env
+
+    def outside_attempts(self) -> list[str]:
+        """What the server tried to reach outside this machine (refused), one line each."""
+        if not self.netlog.exists():
+            return []
+        return self.netlog.read_text(encoding="utf-8").splitlines()
+
+
+def test_server(events_dir: Path, as_users_start_it: bool = False, **env: str | None):
     """The dashboard on ``events_dir`` as the tests run it: tiles off (they would be
-    requests leaving the machine), no overlay folder unless given, a log beside the store."""
+    requests leaving the machine), no overlay folder unless given, uploads in a folder of
+    their own beside the store, a log beside the store, outside connections refused."""
+    events_dir = Path(events_dir)
     base: dict[str, str | None] = {
         "FRONTLINE_TILES": "0", "FRONTLINE_OVERLAY_DIR": None, "FRONTLINE_OVERLAY_SOURCE": None,
+        "FRONTLINE_UPLOADS_DIR": str(events_dir.parent / f"uploads-{events_dir.name}"),
     }  # fmt: skip
-    log = Path(events_dir).parent / f"streamlit-{Path(events_dir).name}.log"
-    return StreamlitServer(Path(events_dir), env={**base, **env}, log=log)
+    log = events_dir.parent / f"streamlit-{events_dir.name}.log"
+    return GuardedServer(
+        events_dir, env={**base, **env}, log=log, as_users_start_it=as_users_start_it
+    )
 
 
 test_server.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test

@@ -319,6 +319,7 @@ def fresh_ui(page, tmp_path: Path):
         d.server = srv  # type: ignore[attr-defined]
         yield d
         d.assert_clean()
+        assert srv.outside_attempts() == [], "the server reached outside this machine"
 
 
 def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_path) -> None:
@@ -328,6 +329,8 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
     expected = ingest_bytes("check.txt", UPLOAD_REPORT.encode(), tmp_path / "check")
     assert expected.ok and expected.date.isoformat() == "2024-05-23"
     ui = fresh_ui
+    events_dir = ui.server.events_dir  # type: ignore[attr-defined]
+    shipped = {p.name: p.read_bytes() for p in events_dir.iterdir()}
     ui.open()
     ui.expect_places(4, heading="2024-05-24")
     uploader = ui.page.get_by_test_id("stFileUploader").filter(has_text="Report files")
@@ -335,14 +338,17 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
         files=[{"name": "bulletin.txt", "mimeType": "text/plain", "buffer": UPLOAD_REPORT.encode()}]
     )
     # The app jumps to the new report's date and shows its events.
-    ui.expect_places(expected.events, heading="2024-05-23", timeout=40_000)
+    ui.expect_places(expected.events, heading="2024-05-23", timeout=120_000)  # a cold worker
     ok = ui.page.get_by_test_id("stAlertContentSuccess").filter(has_text="bulletin.txt")
-    expect(ok).to_contain_text(f"{expected.events} events on 2024-05-23")
+    expect(ok).to_contain_text(f"added: {expected.events} events on 2024-05-23")
     if expected.unresolved:
         warn = ui.page.get_by_test_id("stAlertContentWarning").filter(has_text="Unresolved names")
         for name in expected.unresolved:
             expect(warn).to_contain_text(name)
-    assert (ui.server.events_dir / "2024-05-23_dayseries.geojson").exists()  # type: ignore[attr-defined]
+    # The upload is in the user's own store; the shipped data did not change.
+    uploads = events_dir.parent / f"uploads-{events_dir.name}"
+    assert (uploads / Path(expected.out_file).name).exists()
+    assert {p.name: p.read_bytes() for p in events_dir.iterdir()} == shipped
 
 
 # --- a store under real GeoNames ids, with a stored evidence sentence -------------------

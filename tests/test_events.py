@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -32,9 +33,11 @@ def make_report(
     title: str = "Invented Headline – Day 821 (May 24, 2024)",
     path: str | None = "reports/a.txt",
 ) -> Report:
+    # A report's identity is its URL, else its text: the text differs with the title.
+    slug = "".join(c for c in title.lower() if c.isalnum())[:40]
     return Report(
-        date=date, format=fmt, title=title, text="(text not needed)", path=path,
-        source_url="https://example.org/r" if fmt == "news" else None,
+        date=date, format=fmt, title=title, text=f"{title}\n(text not needed)", path=path,
+        source_url=f"https://example.org/r/{slug}" if fmt == "news" else None,
         fronts=[
             Front("Kharkiv", "Russia", "stated", "The enemy pushes on Vovchansk."),
             Front("Donetsk", "Russia", "inferred", "Russian troops advanced."),
@@ -86,6 +89,11 @@ def write_store(tmp_path, reports=None, keep_text=True):
     return paths
 
 
+def _names(folder) -> list[str]:
+    """The store's event files (not its lock or kept texts)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".geojson"))
+
+
 # ---------------------------------------------------------------- build
 
 
@@ -108,7 +116,8 @@ def test_build_events_properties_and_geometry():
         "confirmed", "advance", "settlement", "Vovchansk")  # fmt: skip
     assert p["snippet"] == "Russians entered Vovchansk."
     assert p["source"] == r.title and p["report_format"] == "dayseries"
-    assert p["method"] == "unique" and p["report_id"] == "2024-05-24_dayseries"
+    assert p["method"] == "unique" and p["report_id"] == records.report_id(r)
+    assert p["report_id"].startswith("2024-05-24_dayseries_")
     assert by_place["Serebrianka forest"]["properties"]["precision"] == "feature"
     assert by_place["Bakhmut"]["properties"]["initiative_source"] == "inferred"
 
@@ -175,7 +184,8 @@ def test_build_meta():
     meta = records.build_meta(r, resolved, feats, keep_text=False)
     assert meta["report"] == {
         "title": r.title, "url": None, "date": "2024-05-24", "format": "dayseries",
-        "report_id": "2024-05-24_dayseries", "content_hash": records.text_hash(r.text),
+        "report_id": records.report_id(r), "source": f"text:{records.text_hash(r.text)}",
+        "content_hash": records.text_hash(r.text),
     }  # fmt: skip
     assert meta["fronts"][1] == {
         "name": "Donetsk", "initiative": "Russia", "initiative_source": "inferred"}  # fmt: skip
@@ -194,14 +204,15 @@ def test_build_meta():
 
 
 def test_report_filename_rules():
-    assert report_filename(make_report()) == "2024-05-24_dayseries.geojson"
+    day = report_filename(make_report())
+    assert re.fullmatch(r"2024-05-24_dayseries_[0-9a-f]{10}\.geojson", day)
     isw = make_report(dt.date(2022, 3, 1), "isw", "Assessment")
-    assert report_filename(isw) == "2022-03-01_isw.geojson"
+    assert re.fullmatch(r"2022-03-01_isw_[0-9a-f]{10}\.geojson", report_filename(isw))
     n1 = report_filename(make_report(fmt="news", title="First article"))
     n2 = report_filename(make_report(fmt="news", title="Second article"))
-    n1_again = report_filename(make_report(fmt="news", title="First  article ", path="z"))
-    assert n1 != n2 and n1 == n1_again
-    assert n1.startswith("2024-05-24_news_") and len(n1) == len("2024-05-24_news_12345678.geojson")
+    n1_again = report_filename(make_report(fmt="news", title="First article", path="z"))
+    assert n1 != n2 and n1 == n1_again  # the same source, wherever its file is
+    assert n1.startswith("2024-05-24_news_") and len(n1) == len(day) - len("dayseries") + 4
     # A datetime is reduced to its date; a title never reaches the name.
     r = make_report(dt.datetime(2024, 5, 24, 13, 5), fmt="news", title="../../etc/passwd")
     assert "/" not in report_filename(r) and "passwd" not in report_filename(r)
@@ -225,7 +236,7 @@ def test_write_twice_gives_identical_file_and_no_duplicates(tmp_path):
     first = p1.read_bytes()
     (p2,) = write_store(tmp_path, [make_report(path="moved/elsewhere.txt")])
     assert p1 == p2 and p2.read_bytes() == first
-    assert [p.name for p in tmp_path.iterdir()] == ["2024-05-24_dayseries.geojson"]
+    assert _names(tmp_path) == [p1.name] and p1.name.startswith("2024-05-24_dayseries_")
     gdf = load(tmp_path)
     assert len(gdf) == 5 and gdf["id"].is_unique
 
@@ -234,9 +245,9 @@ def test_written_file_is_valid_geojson_with_frontline_member(tmp_path):
     (p,) = write_store(tmp_path, [make_report()])
     doc = json.loads(p.read_text("utf-8"))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
-    assert doc["frontline"]["report"]["report_id"] == "2024-05-24_dayseries"
+    assert doc["frontline"]["report"]["report_id"] == p.name.removesuffix(".geojson")
     assert len(doc["features"]) == 5
-    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".")]
+    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".") and q.name != ".lock"]
 
 
 def test_replacing_a_report_with_fewer_events_leaves_no_stale_events(tmp_path):
@@ -299,12 +310,12 @@ def test_load_empty_and_missing_dir(tmp_path):
     ],
 )
 def test_malformed_store_file_is_skipped_not_fatal(tmp_path, content):
-    write_store(tmp_path, [make_report()])
+    (good,) = write_store(tmp_path, [make_report()])
     (tmp_path / "2024-06-01_dayseries.geojson").write_bytes(content)
     gdf = load(tmp_path)
     assert len(gdf) == 5
     assert [name for name, _ in gdf.attrs["skipped"]] == ["2024-06-01_dayseries.geojson"]
-    assert [m["file"] for m in FileStore(tmp_path).reports()] == ["2024-05-24_dayseries.geojson"]
+    assert [m["file"] for m in FileStore(tmp_path).reports()] == [good.name]
     with pytest.raises(StoreError, match=r"2024-06-01_dayseries\.geojson"):
         load(tmp_path, strict=True)
 
@@ -321,13 +332,13 @@ def test_load_ignores_temp_and_other_files(tmp_path):
 
 def test_a_copied_store_file_does_not_double_events(tmp_path):
     (p,) = write_store(tmp_path, [make_report()])
-    (tmp_path / "2024-05-24_dayseries (copy).geojson").write_bytes(p.read_bytes())
+    (tmp_path / f"{p.stem} (copy).geojson").write_bytes(p.read_bytes())
     gdf = load(tmp_path, strict=True)
     assert len(gdf) == 5 and gdf["id"].is_unique
 
 
 def test_load_cache_sees_changes_and_returns_copies(tmp_path):
-    write_store(tmp_path, [make_report()])
+    (first,) = write_store(tmp_path, [make_report()])
     a = load(tmp_path)
     a.loc[0, "place"] = "Vovchansk"
     a["front"] = None  # mutating a result must not poison the cache
@@ -335,18 +346,31 @@ def test_load_cache_sees_changes_and_returns_copies(tmp_path):
     assert b["front"].notna().sum() == 4
     write_store(tmp_path, [make_report(dt.date(2024, 5, 26), title="Next day")])
     assert len(load(tmp_path)) == 10
-    os.unlink(tmp_path / "2024-05-24_dayseries.geojson")
+    os.unlink(first)
     c = load(tmp_path)
     assert len(c) == 5 and set(c["date"].dt.day) == {26}
 
 
-def test_unknown_category_values_are_kept(tmp_path):
-    r = make_report()
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [("status", "pwned"), ("kind", "encirclement"), ("initiative", "Atlantis"),
+     ("precision", "<b>exact</b>"), ("report_format", "x" * 5000)],
+    ids=["status", "kind", "initiative", "precision", "long-format"],
+)  # fmt: skip
+def test_off_schema_values_skip_the_file_and_name_it(tmp_path, prop, value):
+    (good,) = write_store(tmp_path, [make_report()])
+    r = make_report(dt.date(2024, 5, 26), title="Off-schema day")
     feats = records.build_events(r, make_resolved(), keep_text=False)
-    feats[0]["properties"]["kind"] = "encirclement"  # a value a newer writer might add
-    write_events(tmp_path, r, feats, records.build_meta(r, [], feats, False))
-    gdf = load(tmp_path, strict=True)
-    assert (gdf["kind"] == "encirclement").sum() == 1 and gdf["kind"].notna().all()
+    feats[1]["properties"][prop] = value
+    bad = write_events(tmp_path, r, feats, records.build_meta(r, [], feats, False))
+    gdf = load(tmp_path)
+    assert len(gdf) == 5 and set(gdf["date"].dt.day) == {24}  # the bad file's events are out
+    ((name, problem),) = gdf.attrs["skipped"]
+    assert name == bad.name and prop in problem and len(problem) < 300
+    assert set(gdf[prop].dropna()) <= set(frame.FIXED_CATEGORIES[prop])
+    with pytest.raises(StoreError, match=re.escape(bad.name)):
+        load(tmp_path, strict=True)
+    assert good.exists() and bad.exists()  # skipped, never deleted
 
 
 def test_load_meta(tmp_path):
@@ -355,7 +379,7 @@ def test_load_meta(tmp_path):
     assert [m["report"]["date"] for m in meta] == sorted(m["report"]["date"] for m in meta)
     assert len(meta) == 5
     first = meta[0]
-    assert first["file"] == "2022-03-01_isw.geojson"
+    assert first["file"].startswith("2022-03-01_isw_")
     assert [f["name"] for f in first["fronts"]] == ["Kharkiv", "Donetsk"]
     assert [u["mention"] for u in first["unresolved"]] == ["Novoselivka", "Zzyzx"]
     assert first["counts"]["events"] == 5
@@ -416,16 +440,18 @@ def test_killed_writer_leaves_only_complete_files(tmp_path, sig):
 
 def test_a_different_version_of_a_stored_report_is_never_replaced_silently(tmp_path):
     store = FileStore(tmp_path)
-    r = make_report()
+    r = make_report(fmt="news", title="An article")
     rms = make_resolved()
     first = records.build_record(r, rms, keep_text=False)
     assert store.write(first) == "added"
     assert store.write(first) == "refreshed"  # same text: derived again, nothing lost
-    other = make_report()
-    other.text = "a different text of the same day's report"
+    other = make_report(fmt="news", title="An article")
+    other.text = "the same article (same URL), edited since"
     second = records.build_record(other, rms[:1], keep_text=False)
-    with pytest.raises(ReportExists, match="already holds"):
+    assert second.report_id == first.report_id
+    with pytest.raises(ReportExists, match="already holds") as exc:
         store.write(second)
+    assert exc.value.existing and "An article" in exc.value.existing[0]
     assert len(load(tmp_path)) == len(first.features)  # untouched
     assert store.write(second, replace=True) == "replaced"
     assert len(load(tmp_path)) == len(second.features)

@@ -6,17 +6,16 @@ wrote ourselves (tests/fixtures/events_*.txt, "dayseries" format).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import load
+from helpers import child, cli, event_files, load, wait_for
 
 from geo import ingest
 from geo.errors import FrontlineError
@@ -53,13 +52,6 @@ def _many_reports(folder: Path, n: int) -> list[Path]:
         p.write_text(_shifted_report(i), encoding="utf-8")
         paths.append(p)
     return paths
-
-
-def _cli(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "geo", *args], cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
-    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- no parser needed
@@ -137,11 +129,11 @@ def test_ingest_fixture_reports(tmp_path):
     assert seen == results
     assert [r.ok for r in results] == [True, False, False, True]
     assert all(r.error and r.out_file is None for r in results[1:3])
-    assert [p.name for p in sorted(store.iterdir())] == [
-        "2024-05-24_dayseries.geojson", "2024-05-25_dayseries.geojson"]  # fmt: skip
+    names = [p.name for p in event_files(store)]
+    assert [n[:20] for n in names] == ["2024-05-24_dayseries", "2024-05-25_dayseries"]
     day1 = results[0]
     assert day1.date == dt.date(2024, 5, 24) and day1.format == "dayseries"
-    assert day1.out_file == str(store / "2024-05-24_dayseries.geojson")
+    assert day1.out_file == str(store / names[0]) and day1.outcome == "added"
     assert day1.summary_line().startswith(f"2024-05-24 dayseries  events={day1.events} ")
 
     gdf = load(store, strict=True)
@@ -161,7 +153,7 @@ def test_ingest_fixture_reports(tmp_path):
         d1["source"] == "Invented Test Headline for the Event Store – Day 821 (May 24, 2024)"
     ).all()
     assert set(d1["report_format"]) == {"dayseries"}
-    assert set(d1["report_id"]) == {"2024-05-24_dayseries"}
+    assert set(d1["report_id"]) == {day1.report_id}
     # Every point is in Ukraine's bounding box.
     assert gdf.geometry.x.between(22, 40.3).all() and gdf.geometry.y.between(44.3, 52.4).all()
 
@@ -189,7 +181,8 @@ def test_reingest_is_idempotent_and_path_independent(tmp_path):
     moved.write_bytes(DAY1.read_bytes())
     (r2,) = ingest_files([moved], store)
     assert r2.out_file == r1.out_file and Path(r2.out_file).read_bytes() == before
-    assert [p.name for p in store.iterdir()] == [Path(r1.out_file).name]
+    assert [p.name for p in event_files(store)] == [Path(r1.out_file).name]
+    assert r2.outcome == "refreshed" and not r2.same_day
     assert list(load(store)["id"]) == ids
 
 
@@ -219,7 +212,7 @@ def test_ingest_bytes_and_text_match_ingest_files(tmp_path):
     assert not (tmp_path / "d").exists() or list((tmp_path / "d").iterdir()) == []
 
 
-def test_rebuild_regenerates_and_removes_stale_files(tmp_path):
+def test_rebuild_regenerates_and_keeps_what_it_cannot_rebuild(tmp_path):
     _pipeline()
     reports = tmp_path / "reports"
     (reports / "sub").mkdir(parents=True)
@@ -227,55 +220,70 @@ def test_rebuild_regenerates_and_removes_stale_files(tmp_path):
     (reports / "sub" / "b.txt").write_bytes(DAY2.read_bytes())
     (reports / "INDEX.md").write_text("# index of reports\n")
     (reports / "README.md").write_text("about\n")
+    elsewhere = tmp_path / "elsewhere.txt"  # a report that is not in the folder
+    elsewhere.write_text(_shifted_report(30), encoding="utf-8")
     store = tmp_path / "events"
-    ingest_files([DAY1], store, keep_text=True)
-    (store / "2023-01-01_isw.geojson").write_text("{}")  # its report is gone
+    ingest_files([DAY1], store, keep_text=False)
+    (gone,) = ingest_files([elsewhere], store, keep_text=False)
+    gone_name = Path(gone.out_file).name
+    (store / "2023-01-01_isw.geojson").write_text("{}")  # unreadable: cannot be rebuilt
     (store / "README.md").write_text("not an event file: kept")
     (store / ".2024-05-24_dayseries.geojson.x.tmp").write_text("{")  # a crashed write
     lines: list[str] = []
-    results = rebuild(reports, store, on_result=lambda r: lines.append(r.summary_line()))
-    assert [r.ok for r in results] == [True, True] and len(lines) == 2
-    assert lines[0].endswith(f"-> {store / '2024-05-24_dayseries.geojson'}")
-    assert sorted(p.name for p in store.iterdir()) == [
-        "2024-05-24_dayseries.geojson", "2024-05-25_dayseries.geojson", "README.md"]  # fmt: skip
-    assert '"snippet"' not in (store / "2024-05-24_dayseries.geojson").read_text("utf-8")
+    done = rebuild(reports, store, on_result=lambda r: lines.append(r.summary_line()))
+    assert done.ok and [r.ok for r in done.results] == [True, True] and len(lines) == 2
+    day1, day2 = (Path(r.out_file).name for r in done.results)
+    assert lines[0].endswith(f"-> {store / day1}")
+    # DAY1's old file was made again (the same report); the others are kept, never dropped.
+    assert sorted(p.name for p in store.iterdir() if not p.name.startswith(".")) == sorted(
+        ["2023-01-01_isw.geojson", gone_name, day1, day2, "README.md"]
+    )
+    assert len(done.kept) == 2 and done.dropped == []
+    assert any("2023-01-01_isw" in k for k in done.kept)
+    assert any(gone.report_id in k and "not in the folder" in k for k in done.kept)
+    assert '"snippet"' not in (store / day1).read_text("utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # temp folder gone
+    assert not list(store.glob(".*.tmp"))  # the crashed write's debris too
+    # --prune drops the reports that are not in the folder.
+    pruned = rebuild(reports, store, prune=True)
+    assert pruned.ok and len(pruned.dropped) == 1 and gone.report_id in pruned.dropped[0]
+    assert [p.name for p in event_files(store)] == sorted(["2023-01-01_isw.geojson", day1, day2])
     # A folder whose reports all fail leaves the store as it was.
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "x.txt").write_bytes(BAD[1].read_bytes())
-    assert [r.ok for r in rebuild(tmp_path / "junk", store)] == [False]
-    assert len(list(store.iterdir())) == 3
+    failed = rebuild(tmp_path / "junk", store)
+    assert [r.ok for r in failed.results] == [False] and not failed.swapped
+    assert [p.name for p in event_files(store)] == sorted(["2023-01-01_isw.geojson", day1, day2])
 
 
 def test_cli_ingest_prints_one_line_per_report(tmp_path):
     _pipeline()
     store = tmp_path / "events"
-    proc = _cli("ingest", str(DAY1), str(DAY2), "--events-dir", str(store))
-    out, err = proc.communicate(timeout=180)
+    with cli("ingest", DAY1, DAY2, "--events-dir", store) as proc:
+        out, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
     lines = out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("2024-05-24 dayseries")
     assert lines[1].startswith("2024-05-25 dayseries")
-    proc = _cli("ingest", str(BAD[1]), "--events-dir", str(store))
-    out, err = proc.communicate(timeout=180)
+    with cli("ingest", BAD[1], "--events-dir", store) as proc:
+        out, err = proc.communicate(timeout=180)
     assert proc.returncode == 2 and out.startswith(f"ERROR {BAD[1]}:")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_ingest_leaves_every_file_complete(tmp_path, sig):
     _pipeline()
-    paths = _many_reports(tmp_path / "reports", 150)
+    # Many reports, so the ingest is still far from done when the signal lands.
+    paths = _many_reports(tmp_path / "reports", 400)
     store = tmp_path / "events"
-    proc = _cli("ingest", *map(str, paths), "--events-dir", str(store))
-    deadline = time.monotonic() + 120
-    while len(list(store.glob("*.geojson"))) < 5 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    proc.send_signal(sig)
-    proc.communicate(timeout=60)
+    with cli("ingest", *paths, "--events-dir", store, stdout=subprocess.DEVNULL) as proc:
+        wait_for(lambda: len(event_files(store)) >= 5, what="5 stored reports")
+        proc.send_signal(sig)
+        proc.communicate(timeout=60)
     if sig == signal.SIGINT:
         assert proc.returncode == 130
-    files = sorted(store.glob("[!.]*.geojson"))
-    assert 5 <= len(files) < 150, "the ingest was not interrupted midway"
+    files = event_files(store)
+    assert 5 <= len(files) < 400, "the ingest was not interrupted midway"
     for f in files:
         doc = json.loads(f.read_text("utf-8"))
         assert doc["features"] and doc["frontline"]["counts"]["events"] == len(doc["features"])
@@ -287,16 +295,17 @@ def test_two_concurrent_ingests_both_land(tmp_path):
     _pipeline()
     paths = _many_reports(tmp_path / "reports", 24)
     store = tmp_path / "events"
-    a = _cli("ingest", *map(str, paths[0::2]), "--events-dir", str(store))
-    b = _cli("ingest", *map(str, paths[1::2]), "--events-dir", str(store))
-    # The same report from both at once: last writer wins, file stays whole.
-    c = _cli("ingest", str(paths[0]), "--events-dir", str(store))
-    for p in (a, b, c):
-        _, err = p.communicate(timeout=300)
-        assert p.returncode == 0, err
+    with contextlib.ExitStack() as stack:
+        a = stack.enter_context(cli("ingest", *paths[0::2], "--events-dir", store))
+        b = stack.enter_context(cli("ingest", *paths[1::2], "--events-dir", store))
+        # The same report from both at once: the same text, so the file stays whole.
+        c = stack.enter_context(cli("ingest", paths[0], "--events-dir", store))
+        for p in (a, b, c):
+            _, err = p.communicate(timeout=300)
+            assert p.returncode == 0, err
     expected = {(dt.date(2024, 5, 24) + dt.timedelta(days=i)).isoformat() for i in range(24)}
-    names = {p.name for p in store.iterdir()}
-    assert names == {f"{d}_dayseries.geojson" for d in expected}
+    names = {p.name[:10] for p in event_files(store)}
+    assert names == expected and len(event_files(store)) == 24
     gdf = load(store, strict=True)
     assert set(gdf["date"].dt.strftime("%Y-%m-%d")) == expected and gdf["id"].is_unique
 
@@ -317,9 +326,10 @@ def test_concurrent_writes_without_cli(tmp_path):
         "    write_events(sys.argv[1], r, f, records.build_meta(r, rms, f, True))\n"
     )
     store = tmp_path / "events"
-    procs = [subprocess.Popen([sys.executable, str(script), str(store), s]) for s in "01"]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    assert len(os.listdir(store)) == 60
+    with contextlib.ExitStack() as stack:
+        procs = [stack.enter_context(child(sys.executable, script, store, s)) for s in "01"]
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert len(event_files(store)) == 60
     assert load(store, strict=True)["date"].nunique() == 60
 
 
@@ -372,23 +382,3 @@ def test_missing_file_is_reported_and_others_continue(tmp_path):
     results = ingest_files([tmp_path / "nope.txt", DAY2], tmp_path / "events")
     assert [r.ok for r in results] == [False, True]
     assert "not found" in results[0].error
-
-
-def test_killed_rebuild_leaves_the_old_store_whole(tmp_path):
-    _pipeline()
-    reports = tmp_path / "reports"
-    _many_reports(reports, 150)
-    store = tmp_path / "events"
-    ingest_files([DAY1, DAY2], store)
-    before = {p.name: p.read_bytes() for p in store.iterdir()}
-    proc = _cli("rebuild", str(reports), "--events-dir", str(store))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # wait until the rebuild is writing its files
-        tmps = list(tmp_path.glob(".events.rebuild-*"))
-        if tmps and len(list(tmps[0].glob("*.geojson"))) >= 5:
-            break
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=60)
-    assert {p.name: p.read_bytes() for p in store.iterdir()} == before
-    assert len(load(store, strict=True)) > 0

@@ -3,6 +3,7 @@
 - ``records``  a resolved report as the store keeps it (facts + GeoJSON features)
 - ``base``     the Store interface every backend implements
 - ``files``    the default backend: a folder of GeoJSON files, one per report
+- ``layered``  a user's own reports (uploads) shown over a read-only store
 - ``frame``    the events table every backend answers with (columns, dtypes)
 - ``query``    :class:`ViewQuery`, what a user asked to see, and its filter
 - ``geojson``  the one GeoJSON writer behind ``frontline export`` and the download
@@ -21,24 +22,27 @@ from geo.errors import StoreError
 from geo.settings import settings
 from geo.store.base import Store
 from geo.store.files import FileStore
+from geo.store.layered import LayeredStore
 
 if TYPE_CHECKING:
     from geo.store.postgis import PostGISStore
 
 
 def open_store(events_dir: Path | str | None = None) -> Store:
-    """The store the settings name.
+    """The store the settings name, or the folder ``events_dir``.
 
     An explicit ``events_dir`` is that folder. Otherwise ``FRONTLINE_DATABASE_URL``, when
-    set, names a PostGIS store (schema ``FRONTLINE_DATABASE_SCHEMA``); unset, the folder
-    ``FRONTLINE_EVENTS_DIR``.
+    set, names a PostGIS store (schema ``FRONTLINE_DATABASE_SCHEMA``), where a team keeps
+    everything in one place. Unset, the user's uploads (``FRONTLINE_UPLOADS_DIR``) over
+    the events folder (``FRONTLINE_EVENTS_DIR``), which is read-only here, so nothing a
+    user adds changes the shipped data (see :mod:`geo.store.layered`).
     """
     if events_dir is not None:
         return FileStore(Path(events_dir))
     url = settings.database_url
     if url is not None:
         return open_database(url)
-    return FileStore(settings.events_dir)
+    return LayeredStore(settings.events_dir, settings.uploads_dir)
 
 
 def open_database(url: str, schema: str | None = None) -> PostGISStore:
@@ -53,4 +57,4 @@ def open_database(url: str, schema: str | None = None) -> PostGISStore:
     return PostGISStore(url, schema)
 
 
-__all__ = ["FileStore", "Store", "open_database", "open_store"]
+__all__ = ["FileStore", "LayeredStore", "Store", "open_database", "open_store"]

@@ -51,11 +51,14 @@ class Store(ABC):
     def write(self, record: ReportRecord, *, replace: bool = False) -> WriteOutcome:
         """Add the report atomically: readers see the old version or the new one, never a mix.
 
-        A report already stored under the same id is overwritten when it was made
-        from the same text (``"refreshed"``: re-deriving loses nothing). A
-        version made from different text raises
-        :class:`~geo.errors.ReportExists`, which says what would be replaced,
-        unless ``replace`` is true (``"replaced"``).
+        Ids are made from the report's source (:func:`geo.store.records.report_id`),
+        so the same id is the same report. A report already stored under the
+        same id is overwritten when it was made from the same text
+        (``"refreshed"``: re-deriving loses nothing). A version made from
+        different text raises :class:`~geo.errors.ReportExists`, which says
+        what would be replaced (``existing``), unless ``replace`` is true
+        (``"replaced"``). Another report of the same date and format is not a
+        version: it is added beside it.
         """
 
     @abstractmethod
@@ -93,6 +96,23 @@ class Store(ABC):
     @abstractmethod
     def stamp(self) -> str:
         """A short string that changes whenever the content changes ("" when empty)."""
+
+    def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
+        """The stored reports of one date and format (as in :meth:`reports`)."""
+        day = date.isoformat()
+        return [
+            r for r in self.reports()
+            if r["report"].get("date") == day and r["report"].get("format") == fmt
+        ]  # fmt: skip
+
+    def describe(self, report_id: str) -> str:
+        """One line naming a stored report for messages: id, title, events, where."""
+        meta = self.report_meta(report_id)
+        if meta is None:
+            return f"{report_id} in {self.location}"
+        title = str(meta["report"].get("title") or "untitled")[:80]
+        n = meta["counts"].get("events", "?")
+        return f"{report_id} ({title!r}, {n} events) in {self.location}"
 
     def report_meta(self, report_id: str) -> dict | None:
         """The stored facts of one report (as in :meth:`reports`), or ``None``."""

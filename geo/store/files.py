@@ -2,10 +2,13 @@
 
 Each file is named ``<report_id>.geojson`` (ids never carry report text) and
 written with :func:`geo._io.atomic_write_text`, so a crash leaves the old file
-or the new one, and two ingests into one folder both land: there is no shared
-index file that a race could lose. Everything else is derived from the files
-on load and cached by their names, mtimes, sizes and inodes, so an unchanged
-store is answered without reading a byte.
+or the new one. Every write holds the store's lock (``<folder>/.lock``, see
+:meth:`FileStore.lock`), so a rebuild that holds it throughout never swaps in
+a store made without a write that happened meanwhile, and what a killed
+writer leaves behind (``.*.tmp``) can be cleaned by the next one. There is no
+shared index file that a race could lose. Everything else is derived from the
+files on load and cached by their names, mtimes, sizes and inodes, so an
+unchanged store is answered without reading a byte.
 
 A file looks like this (one feature per line, so the shipped data diffs well)::
 
@@ -15,16 +18,23 @@ A file looks like this (one feature per line, so the shipped data diffs well)::
     {"type":"Feature","id":"...","geometry":{...},"properties":{...}},
     ...
     ]}
+
+A report kept with its text (a user's upload) also has ``.sources/<report_id>.json``:
+the text and how it was read, so ``frontline rebuild`` can read it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
+import shutil
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,13 +42,16 @@ import geopandas as gpd
 import orjson
 
 from geo._io import atomic_write_text
-from geo.errors import ReportExists, StoreError
+from geo.errors import ReportExists, StoreBusy, StoreError
 from geo.store.base import Store, WriteOutcome
 from geo.store.frame import Collection, frame_of, parse_collection
 from geo.store.query import ViewQuery, filter_events
-from geo.store.records import ReportRecord
+from geo.store.records import ReportRecord, id_source_hash, source_hash, stored_source
 
 SUFFIX = ".geojson"
+SOURCES = ".sources"  # kept report texts: <folder>/.sources/<report_id>.json
+LOCK_NAME = ".lock"
+REBUILD_PREFIX = ".rebuild-"  # temporary folders of a rebuild: .<store>.rebuild-* beside it
 
 # (mtime_ns, size, inode) of one file: what says it may have changed.
 Stamp = tuple[int, int, int]
@@ -55,6 +68,91 @@ def dumps_collection(record: ReportRecord) -> str:
     sep = "\n" if record.features else ""
     meta = orjson.dumps(record.meta).decode("utf-8")
     return f'{{"type":"FeatureCollection",\n"frontline":{meta},\n"features":[{sep}{body}{sep}]}}\n'
+
+
+# --------------------------------------------------------------------------- the writer lock
+
+
+class _ProcessLock:
+    """One store's lock as this process holds it: a re-entrant lock among its threads,
+    and one ``flock`` on the lock file against other processes while any thread holds it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rlock = threading.RLock()
+        self.fd: int | None = None
+        self.depth = 0
+
+    def acquire(self, timeout: float | None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self.rlock.acquire(timeout=-1 if timeout is None else max(timeout, 0)):
+            raise StoreBusy(_busy(self.path, timeout))
+        try:
+            if self.depth == 0:
+                self.fd = _flock(self.path, deadline, timeout)
+            self.depth += 1
+        except BaseException:
+            self.rlock.release()
+            raise
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            os.close(self.fd)  # closing releases the flock
+            self.fd = None
+        self.rlock.release()
+
+
+_process_locks: dict[tuple[int, str], _ProcessLock] = {}
+_process_locks_guard = threading.Lock()
+
+
+def _process_lock(path: str) -> _ProcessLock:
+    key = (os.getpid(), path)  # a forked child starts with no lock held
+    with _process_locks_guard:
+        pl = _process_locks.get(key)
+        if pl is None:
+            pl = _process_locks[key] = _ProcessLock(path)
+        return pl
+
+
+def _busy(path: str, timeout: float | None) -> str:
+    return (
+        f"{Path(path).parent}: another writer (a rebuild or an ingest) is using this store; "
+        f"gave up after {timeout:g} s, try again later"
+    )
+
+
+def _flock(path: str, deadline: float | None, timeout: float | None) -> int:
+    """Open and lock ``path``; the file must still be the one at ``path`` once locked
+    (a rebuild swaps the folder that holds it: a waiter then locks the new one)."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if deadline is None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise StoreBusy(_busy(path, timeout)) from None
+                        time.sleep(0.05)
+            try:
+                current = os.stat(path).st_ino
+            except FileNotFoundError:
+                current = -1
+            if current == os.fstat(fd).st_ino:
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the folder was swapped while we waited: lock the new one
+
+
+# --------------------------------------------------------------------------- the store
 
 
 class FileStore(Store):
@@ -76,8 +174,57 @@ class FileStore(Store):
             raise StoreError(f"not a report id: {report_id!r}")
         return self.folder / f"{report_id}{SUFFIX}"
 
+    def source_path(self, report_id: str) -> Path:
+        return self.path_of(report_id).parent / SOURCES / f"{report_id}.json"
+
     def where(self, report_id: str) -> str:
         return str(self.path_of(report_id))
+
+    # --- the lock -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Exclusive write access: an advisory lock on ``<folder>/.lock``.
+
+        ``flock`` is released by the kernel when its holder dies, so a killed
+        writer never leaves the store locked. Re-entrant within a process (a
+        write inside an ingest's lock); ``timeout`` seconds, then
+        :class:`~geo.errors.StoreBusy` (``None``: wait as long as it takes).
+        """
+        self._writable()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.folder}: cannot create the store ({exc.strerror})") from None
+        pl = _process_lock(os.path.realpath(self.folder / LOCK_NAME))
+        pl.acquire(timeout)
+        try:
+            yield
+        finally:
+            pl.release()
+
+    def clean_debris(self) -> list[str]:
+        """Remove what killed writers left: ``.*.tmp`` files and ``.rebuild-*`` folders.
+
+        Only while holding the lock: every writer holds it while it writes, so
+        nothing of a live writer can be there. Returns what was removed.
+        """
+        removed: list[str] = []
+        with self.lock():
+            for folder in (self.folder, self.folder / SOURCES):
+                for p in _entries(folder):
+                    if p.name.startswith(".") and p.name.endswith(".tmp") and p.is_file():
+                        with contextlib.suppress(FileNotFoundError):
+                            p.unlink()
+                            removed.append(str(p))
+            aside = [
+                *_entries(self.folder.parent, f".{self.folder.name}{REBUILD_PREFIX}"),
+                *_entries(self.folder, REBUILD_PREFIX),
+            ]
+            for p in aside:
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                    removed.append(str(p))
+        return removed
 
     # --- writing ----------------------------------------------------------------------
     def _writable(self) -> None:
@@ -85,50 +232,93 @@ class FileStore(Store):
             raise StoreError(f"{self.folder}: this store is read-only")
 
     def write(self, record: ReportRecord, *, replace: bool = False) -> WriteOutcome:
+        """See :meth:`Store.write`. Stored versions of the same report are found by its
+        source (the digest at the end of ids, or the URL of older files), so the same
+        report read with another date or format is not stored twice."""
         self._writable()
-        path = self.path_of(record.report_id)
-        outcome: WriteOutcome = "added"
-        old = _read(path) if path.exists() else None
-        if old is not None:
-            stored = (old.meta.get("report") or {}) if old.problem is None else {}
-            same_text = (
-                bool(record.content_hash) and stored.get("content_hash") == record.content_hash
-            )
-            if same_text:
-                outcome = "refreshed"
-            elif replace:
-                outcome = "replaced"
-            else:
-                title = stored.get("title") or "(unreadable file)"
-                n = len(old.props) if old.problem is None else 0
-                raise ReportExists(
-                    f"{path}: already holds {record.report_id} ({title!r}, {n} events) made from "
-                    "different text; replace it explicitly (--replace) or remove it first"
-                )
-        atomic_write_text(path, dumps_collection(record))
+        with self.lock():
+            path = self.path_of(record.report_id)
+            versions = self.versions(record)
+            outcome: WriteOutcome = "added"
+            if versions:
+                if all(_same_text(c, record) for _, c in versions):
+                    outcome = "refreshed"
+                elif replace:
+                    outcome = "replaced"
+                else:
+                    existing = [self.describe(rid, c) for rid, c in versions]
+                    raise ReportExists(
+                        f"{self.folder}: already holds {existing[0]}, made from different "
+                        "text; replace it explicitly (--replace) or remove it first",
+                        existing,
+                    )
+            if record.source_text is not None:
+                text = orjson.dumps(record.source_text).decode("utf-8")
+                atomic_write_text(self.source_path(record.report_id), text)
+            atomic_write_text(path, dumps_collection(record))
+            for rid, _ in versions:
+                if rid != record.report_id:
+                    self._unlink(rid)
+            if record.source_text is None:  # an older version's kept text is not this one's
+                with contextlib.suppress(FileNotFoundError):
+                    self.source_path(record.report_id).unlink()
         return outcome
+
+    def versions(self, record: ReportRecord) -> list[tuple[str, Collection]]:
+        """The stored versions of ``record``'s report: same id, or same source under another
+        date or format, or an older file of its date and format with its URL."""
+        want = record.source
+        digest = source_hash(want) if want else None
+        legacy = f"{record.date.isoformat()}_{record.format}"
+        out = []
+        for name in self._names():
+            rid = name[: -len(SUFFIX)]
+            same_id = rid == record.report_id
+            same_digest = digest is not None and id_source_hash(rid) == digest
+            older = id_source_hash(rid) is None and (rid == legacy or rid.startswith(legacy + "_"))
+            if not (same_id or same_digest or older):
+                continue
+            c = _read(self.folder / name)
+            same_source = c.problem is None and stored_source(c.meta.get("report") or {}) == want
+            if same_id or same_source:
+                out.append((rid, c))
+        return out
 
     def remove(self, report_id: str) -> bool:
         self._writable()
+        with self.lock():
+            return self._unlink(report_id)
+
+    def _unlink(self, report_id: str) -> bool:
+        with contextlib.suppress(FileNotFoundError):
+            self.source_path(report_id).unlink()
         try:
             self.path_of(report_id).unlink()
         except FileNotFoundError:
             return False
         return True
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """An advisory lock on ``<folder>/.lock`` (flock: released if the holder dies)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
     def exists(self, report_id: str) -> bool:
         return self.path_of(report_id).is_file()
+
+    # --- kept texts -------------------------------------------------------------------
+    def kept_text(self, report_id: str) -> dict | None:
+        """The text kept with a report (see :class:`ReportRecord`), or ``None``."""
+        try:
+            doc = orjson.loads(self.source_path(report_id).read_bytes())
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(doc, dict) and isinstance(doc.get("text"), str)
+        return doc if ok else None
+
+    def kept_texts(self) -> list[str]:
+        """Ids of the reports stored with their text, sorted."""
+        ids = [
+            p.name[: -len(".json")]
+            for p in _entries(self.folder / SOURCES)
+            if p.name.endswith(".json") and not p.name.startswith(".")
+        ]
+        return sorted(i for i in ids if self.exists(i))
 
     # --- reading ----------------------------------------------------------------------
     def listing(self) -> Listing:
@@ -151,6 +341,14 @@ class FileStore(Store):
                 out.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
         out.sort()
         return tuple(out)
+
+    def _names(self) -> list[str]:
+        """Names of the event files, without a ``stat`` each (a store may hold thousands)."""
+        try:
+            names = os.listdir(self.folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [n for n in names if n.endswith(SUFFIX) and not n.startswith(".")]
 
     def stamp(self) -> str:
         listing = self.listing()
@@ -177,6 +375,11 @@ class FileStore(Store):
         for k in [k for k in _file_cache if k[0] == key and k[1] not in live]:
             del _file_cache[k]
         return out
+
+    def collections(self) -> list[tuple[str, Collection]]:
+        """``(file name, collection)`` of every file, cached (callers must not modify them)."""
+        with _lock:
+            return self._collections()
 
     def _frame(self) -> gpd.GeoDataFrame:
         """The whole store's frame, cached until a file changes (callers must not modify it)."""
@@ -206,24 +409,78 @@ class FileStore(Store):
         return out
 
     def reports(self) -> list[dict]:
+        return _reports_of(self.collections())
+
+    def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
+        prefix = f"{date.isoformat()}_{fmt}"
+        names = []
+        for name in self._names():
+            if name[: -len(SUFFIX)] == prefix or name.startswith(prefix + "_"):
+                with contextlib.suppress(FileNotFoundError):
+                    st = os.stat(self.folder / name)
+                    if stat.S_ISREG(st.st_mode):
+                        names.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
         with _lock:
-            parsed = self._collections()
-        out: list[dict] = []
-        for name, c in parsed:
-            if c.problem is not None:
-                continue
-            m = c.meta
-            out.append(
-                {
-                    "file": name,
-                    "report": dict(m.get("report") or {}),
-                    "fronts": list(m.get("fronts") or []),
-                    "unresolved": list(m.get("unresolved") or []),
-                    "counts": dict(m.get("counts") or {}),
-                }
-            )
-        out.sort(key=lambda r: (str(r["report"].get("date") or ""), r["file"]))
+            parsed = self._collections_of(names)
+        return [
+            r
+            for r in _reports_of(parsed)
+            if r["report"].get("date") == date.isoformat() and r["report"].get("format") == fmt
+        ]
+
+    def _collections_of(self, names: list[tuple[str, Stamp]]) -> list[tuple[str, Collection]]:
+        """Like :meth:`_collections` for some files only (the cache is kept, not pruned)."""
+        key = self._key()
+        out = []
+        for name, st in names:
+            cached = _file_cache.get((key, name))
+            if cached is None or cached[0] != st:
+                cached = (st, _read(self.folder / name))
+                _file_cache[(key, name)] = cached
+            out.append((name, cached[1]))
         return out
+
+    def describe(self, report_id: str, collection: Collection | None = None) -> str:
+        """One line naming a stored report for messages: id, title, events, where."""
+        c = collection if collection is not None else _read(self.path_of(report_id))
+        if c.problem is not None:
+            return f"{report_id} (an unreadable file) in {self.folder}"
+        title = str((c.meta.get("report") or {}).get("title") or "untitled")
+        title = title if len(title) <= 80 else title[:79] + "…"
+        return f"{report_id} ({title!r}, {len(c.props)} events) in {self.folder}"
+
+
+def _same_text(c: Collection, record: ReportRecord) -> bool:
+    stored = (c.meta.get("report") or {}) if c.problem is None else {}
+    return bool(record.content_hash) and stored.get("content_hash") == record.content_hash
+
+
+def _reports_of(parsed: list[tuple[str, Collection]]) -> list[dict]:
+    out: list[dict] = []
+    for name, c in parsed:
+        if c.problem is not None:
+            continue
+        m = c.meta
+        out.append(
+            {
+                "file": name,
+                "report": dict(m.get("report") or {}),
+                "fronts": list(m.get("fronts") or []),
+                "unresolved": list(m.get("unresolved") or []),
+                "counts": dict(m.get("counts") or {}),
+            }
+        )
+    out.sort(key=lambda r: (str(r["report"].get("date") or ""), r["file"]))
+    return out
+
+
+def _entries(folder: Path, prefix: str = "") -> list[Path]:
+    try:
+        return [folder / n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
+            return []
+        raise
 
 
 def _read(path: Path) -> Collection:

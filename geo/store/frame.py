@@ -152,6 +152,41 @@ def _coordinates(feats: list) -> tuple[np.ndarray, np.ndarray]:
     return lon.copy(), lat.copy()
 
 
+_ALLOWED: dict[str, frozenset[str | None]] = {
+    c: frozenset([*values, None]) for c, values in FIXED_CATEGORIES.items()
+}
+
+
+def off_schema(c: Collection) -> str | None:
+    """What is wrong with the values of ``c``, or ``None``: properties with a fixed
+    vocabulary (status, kind, initiative...) hold one of its values or null."""
+    props = c.props
+    for col, allowed in _ALLOWED.items():
+        values = set(props.column(col).to_pylist())
+        bad = sorted(str(v) for v in values - allowed)
+        if bad:
+            shown = bad[0] if len(bad[0]) <= 40 else bad[0][:39] + "…"
+            return f"property {col!r} is {shown!r}, not one of: {', '.join(FIXED_CATEGORIES[col])}"
+    return None
+
+
+def _refuse_off_schema(good: list[Collection], props: pa.Table) -> list[Collection]:
+    """``good`` without the collections holding off-schema values, which get a ``problem``.
+
+    A file saying ``status: "pwned"`` is not one this version wrote, and its
+    events cannot be shown honestly. Checked on all rows at once (one pass per
+    column); only when something is off are the collections looked at one by one.
+    """
+    for col, allowed in _ALLOWED.items():
+        if not set(pc.unique(props.column(col)).to_pylist()) <= allowed:
+            break
+    else:
+        return good
+    for c in good:
+        c.problem = off_schema(c)
+    return [c for c in good if c.problem is None]
+
+
 def _check_properties(props: list) -> None:
     """The slow path when Arrow refused a collection's properties: say which property is wrong."""
     for c in COLUMNS:
@@ -170,11 +205,17 @@ def frame_of(collections: Sequence[Collection]) -> gpd.GeoDataFrame:
 
     Columns are :data:`COLUMNS` plus ``geometry`` (EPSG:4326); ``date`` is
     ``datetime64[ns]``; low-cardinality columns are categorical. An id seen
-    twice (a store file copied under a second name) counts once.
+    twice (a store file copied under a second name) counts once. A collection
+    with values outside the schema is left out and gets a ``problem``, which
+    names the property and the value (the store lists it as skipped).
     """
     good = [c for c in collections if c.problem is None]
     with gc_paused():
         props = pa.Table.from_batches([c.props for c in good], schema=PROPS_SCHEMA)
+        checked = _refuse_off_schema(good, props)
+        if len(checked) < len(good):
+            good = checked
+            props = pa.Table.from_batches([c.props for c in good], schema=PROPS_SCHEMA)
         lon = _concat([c.lon for c in good])
         lat = _concat([c.lat for c in good])
         return _frame(props, lon, lat)
@@ -200,7 +241,7 @@ def _categorical(
 ) -> pd.Categorical:
     """Sorted (or fixed, then sorted) categories of all values; the codes of ``rows``."""
     known = [v for v in seen if v is not None]
-    # Unknown values (a newer writer's) become extra categories, never lost.
+    # Off-schema values never get here (see _refuse_off_schema); open columns take any.
     cats = sorted(known) if fixed is None else fixed + sorted(set(known) - set(fixed))
     pos = {v: i for i, v in enumerate(cats)}
     remap = np.array([-1 if v is None else pos[v] for v in seen], dtype=np.int32)

@@ -5,6 +5,13 @@ A :class:`ReportRecord` is what every store backend writes and replaces as a
 unit: the report's metadata (title, URL, date, format, fronts with their
 initiative, the names left unresolved) and its events as GeoJSON features.
 Nothing here touches a disk or a database.
+
+**Identity.** A report is identified by its source, not by its date and
+format: its canonical URL when it names one, else a digest of its text
+(:func:`source_key`). Two different reports of one day are two reports, kept
+side by side; the same report read again is the same id, so re-ingesting it
+never duplicates it, and a different text of it is a new *version*, which a
+store replaces only when asked (:class:`geo.errors.ReportExists`).
 """
 
 from __future__ import annotations
@@ -12,16 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from geo.errors import ReportError
 from geo.model import Place, Report, ResolvedMention
 from geo.parse.registry import format_names
 
 COORD_DECIMALS = 5  # ~1 m: far finer than a village, and keeps files small
-# Formats with one report per date: a re-ingest (or a corrected edition)
-# replaces that date's report. Others (news) can share a date.
+# Daily series: one report per date is the norm, so a second one of a date is
+# worth a word to the user, and ``--replace`` puts a new one in place of the
+# others of its date. News articles share dates freely.
 ONE_PER_DATE: frozenset[str] = frozenset({"dayseries", "isw"})
+SOURCE_HASH_CHARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +44,21 @@ class ReportRecord:
     format: str
     meta: dict
     features: list[dict]
+    # The report's own text and how it was read (``name``, ``format``, ``date``,
+    # ``date_given``, ``text``), kept by the store beside the events so a
+    # rebuild can read the report again; ``None`` for facts-only data.
+    source_text: dict | None = None
 
     @property
     def content_hash(self) -> str:
         """Digest of the report's text: two records of one report with the same hash were
         made from the same text (re-deriving them replaces nothing a user wrote)."""
         return str(self.meta["report"].get("content_hash") or "")
+
+    @property
+    def source(self) -> str:
+        """The report's identity (see :func:`source_key`)."""
+        return str(self.meta["report"].get("source") or "")
 
     @property
     def title(self) -> str:
@@ -71,36 +91,91 @@ def valid_format(fmt: object) -> str:
     return str(fmt)
 
 
-def _title_key(title: str | None) -> str:
-    return " ".join((title or "").split())
-
-
 def text_hash(text: str) -> str:
     """A short digest of a report's text (its identity when it has no URL)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def report_id(report: Report) -> str:
-    """The report's id: ``<YYYY-MM-DD>_<format>``, or ``..._<hash8>`` for formats that share dates.
+_TRACKING = re.compile(r"utm_\w*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src", re.I)
 
-    Built from the validated date and a registered format name only, so no
-    text from a report can reach a file name. Daily series (dayseries, isw)
-    have one report per date; news articles can share a date, so their id
-    carries a hash of the title: the same article always has the same id.
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL as an identity: one page, one key, whatever way it was written.
+
+    The scheme (http/https), the case of the host, a leading ``www.``, a
+    default port, a fragment, tracking parameters and a trailing slash do not
+    make another page. Anything that is not an http(s) URL with a host is no
+    source (``None``).
+    """
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        u = urlsplit(url.strip())
+        port = u.port
+    except ValueError:
+        return None
+    host = (u.hostname or "").lower().rstrip(".")
+    if u.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.removeprefix("www.")
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    path = u.path.rstrip("/")
+    params = sorted(
+        q for q in u.query.split("&") if q and not _TRACKING.fullmatch(q.split("=", 1)[0])
+    )
+    return f"https://{netloc}{path}" + (f"?{'&'.join(params)}" if params else "")
+
+
+def source_key(report: Report) -> str:
+    """What identifies a report: its canonical URL, else ``text:`` and a digest of its text."""
+    return canonical_url(report.source_url) or f"text:{text_hash(report.text)}"
+
+
+def stored_source(meta_report: dict) -> str | None:
+    """The identity of a stored report from its facts (also files written before
+    identities were stored: their URL, or their text digest), or ``None``."""
+    src = meta_report.get("source")
+    if isinstance(src, str) and src:
+        return src
+    url = canonical_url(meta_report.get("url"))
+    if url:
+        return url
+    digest = meta_report.get("content_hash")
+    return f"text:{digest}" if isinstance(digest, str) and digest else None
+
+
+def source_hash(source: str) -> str:
+    """The short digest of an identity that ends a report id."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:SOURCE_HASH_CHARS]
+
+
+def report_id(report: Report) -> str:
+    """The report's id: ``<YYYY-MM-DD>_<format>_<digest of its source>``.
+
+    Built from the validated date, a registered format name and a hex digest
+    only, so no text from a report can reach a file name. The digest is of
+    :func:`source_key`: the same report (same URL, or same text) always has
+    the same id, and two different reports of one day never share one.
     """
     date = valid_date(report.date)
     fmt = valid_format(report.format)
-    if fmt in ONE_PER_DATE:
-        return f"{date.isoformat()}_{fmt}"
-    return f"{date.isoformat()}_{fmt}_{_sha(_title_key(report.title), n=8)}"
+    return f"{date.isoformat()}_{fmt}_{source_hash(source_key(report))}"
 
 
-def event_id(report: Report, front: str | None, section: str, place_id: str, start: int) -> str:
-    """Stable id: the same report (format, date, title; not its path) gives the same ids."""
-    return _sha(
-        report.format, valid_date(report.date).isoformat(), _title_key(report.title),
-        front, section, place_id, start, n=16,
-    )  # fmt: skip
+def id_source_hash(rid: str) -> str | None:
+    """The source digest at the end of a report id, or ``None`` for ids without one (older
+    files: ``<date>_<format>`` or ``<date>_news_<title digest>``)."""
+    parts = rid.split("_")
+    tail = parts[-1] if len(parts) >= 3 else ""
+    ok = len(tail) == SOURCE_HASH_CHARS and all(c in "0123456789abcdef" for c in tail)
+    return tail if ok else None
+
+
+def event_id(rid: str, front: str | None, section: str, place_id: str, start: int) -> str:
+    """Stable id from the report's id (:func:`report_id`: its source, not its path), so
+    the same report gives the same ids and two reports never share one. The id is
+    passed in, not derived here: deriving it digests the whole text, once per event."""
+    return _sha(rid, front, section, place_id, start, n=16)
 
 
 def placeable(place: Place | None) -> bool:
@@ -130,7 +205,7 @@ def build_events(report: Report, resolved: list[ResolvedMention], keep_text: boo
         if place is None or not placeable(place):
             continue
         rf = fronts.get(rm.event_front) if rm.event_front else None
-        eid = event_id(report, rm.front, rm.section, place.place_id, rm.mention.start)
+        eid = event_id(rid, rm.front, rm.section, place.place_id, rm.mention.start)
         if eid in seen:  # the same mention handed over twice
             continue
         seen.add(eid)
@@ -209,6 +284,7 @@ def build_meta(
             "date": valid_date(report.date).isoformat(),
             "format": valid_format(report.format),
             "report_id": report_id(report),
+            "source": source_key(report),
             "content_hash": text_hash(report.text),
         },
         "fronts": fronts,
@@ -222,8 +298,32 @@ def build_meta(
     }
 
 
-def build_record(report: Report, resolved: list[ResolvedMention], keep_text: bool) -> ReportRecord:
-    """The report as the store keeps it (see :class:`ReportRecord`)."""
+def build_record(
+    report: Report,
+    resolved: list[ResolvedMention],
+    keep_text: bool,
+    file: str | None = None,
+    date_given: bool = False,
+    name: str | None = None,
+) -> ReportRecord:
+    """The report as the store keeps it (see :class:`ReportRecord`).
+
+    ``file`` is where a rebuild read it (relative to its folder): the link
+    from stored events back to their report file. With ``keep_text`` the
+    report's text is kept too, under ``name`` (default: its path;
+    ``date_given``: its date came from the user).
+    """
     features = build_events(report, resolved, keep_text)
     meta = build_meta(report, resolved, features, keep_text)
-    return ReportRecord(report_id(report), valid_date(report.date), report.format, meta, features)
+    if file is not None:
+        meta["report"]["file"] = file
+    source_text = None
+    if keep_text:
+        source_text = {
+            "name": name or report.path or "", "format": report.format,
+            "date": valid_date(report.date).isoformat(), "date_given": date_given,
+            "text": report.text,
+        }  # fmt: skip
+    return ReportRecord(
+        report_id(report), valid_date(report.date), report.format, meta, features, source_text
+    )

@@ -1,0 +1,196 @@
+"""A user's own reports over data they must not change: two file stores shown as one.
+
+The shipped events (``data/events``, or whatever ``FRONTLINE_EVENTS_DIR``
+names) are the *base*, opened read-only; reports a user adds (dashboard
+uploads, ``frontline ingest`` without ``--events-dir``) go to their own
+writable store (``FRONTLINE_UPLOADS_DIR``), the *uploads*. Readers see both.
+Nothing a user does writes a byte into the base:
+
+- a new report is written to the uploads;
+- a different version of a base report is refused
+  (:class:`~geo.errors.ReportExists`, naming it) unless the user chose to
+  replace it; then the uploads hold the new version, which hides the base one;
+- removing a base report (``--replace`` of another report of its day) leaves
+  a small marker ``<report_id>.hidden`` in the uploads that hides it.
+
+Deleting the uploads folder brings back exactly the base.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import orjson
+
+from geo._io import atomic_write_text
+from geo.errors import ReportExists
+from geo.store.base import Store, WriteOutcome
+from geo.store.files import SUFFIX, FileStore, _entries, _same_text
+from geo.store.frame import frame_of
+from geo.store.query import ViewQuery, filter_events
+from geo.store.records import ReportRecord
+
+HIDDEN = ".hidden"
+
+_lock = threading.Lock()
+_frame_cache: dict[str, tuple[object, gpd.GeoDataFrame]] = {}
+
+
+class LayeredStore(Store):
+    """``uploads`` (writable) shown over ``base`` (read-only); see the module docstring."""
+
+    def __init__(self, base: FileStore | Path | str, uploads: FileStore | Path | str) -> None:
+        base_dir = base.folder if isinstance(base, FileStore) else Path(base)
+        self.base = FileStore(base_dir, read_only=True)
+        self.uploads = uploads if isinstance(uploads, FileStore) else FileStore(uploads)
+
+    def __repr__(self) -> str:
+        return f"LayeredStore(base={str(self.base.folder)!r}, uploads={str(self.uploads.folder)!r})"
+
+    @property
+    def location(self) -> str:
+        return f"{self.uploads.folder} over {self.base.folder}"
+
+    # --- what is shown ------------------------------------------------------------------
+    def hidden(self) -> set[str]:
+        """Ids of base reports not shown: a version in the uploads, or a marker."""
+        ids = {name[: -len(SUFFIX)] for name, _ in self.uploads.listing()}
+        marks = {
+            p.name[: -len(HIDDEN)]
+            for p in _entries(self.uploads.folder)
+            if p.name.endswith(HIDDEN) and not p.name.startswith(".")
+        }
+        return ids | marks
+
+    def _base_visible(self, report_id: str) -> bool:
+        return self.base.exists(report_id) and report_id not in self.hidden()
+
+    def where(self, report_id: str) -> str:
+        if self._base_visible(report_id) and not self.uploads.exists(report_id):
+            return self.base.where(report_id)
+        return self.uploads.where(report_id)
+
+    def exists(self, report_id: str) -> bool:
+        return self.uploads.exists(report_id) or self._base_visible(report_id)
+
+    def describe(self, report_id: str) -> str:
+        if self.uploads.exists(report_id):
+            return self.uploads.describe(report_id) + " (your reports)"
+        return self.base.describe(report_id) + " (the shipped data)"
+
+    # --- writing ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        with self.uploads.lock(timeout):
+            yield
+
+    def clean_debris(self) -> list[str]:
+        return self.uploads.clean_debris()
+
+    def write(self, record: ReportRecord, *, replace: bool = False) -> WriteOutcome:
+        """Into the uploads; a version of a base report needs ``replace`` unless same text."""
+        with self.uploads.lock():
+            hidden = self.hidden()
+            in_base = [(rid, c) for rid, c in self.base.versions(record) if rid not in hidden]
+            same = all(_same_text(c, record) for _, c in in_base)
+            if in_base and not same and not replace:
+                existing = [
+                    f"{self.base.describe(rid, c)} (the shipped data)" for rid, c in in_base
+                ]
+                raise ReportExists(
+                    f"already stored: {existing[0]}, made from different text; your "
+                    "version would hide it (choose to replace it, --replace)",
+                    existing,
+                )
+            outcome = self.uploads.write(record, replace=replace)
+            for rid, _ in in_base:
+                if rid != record.report_id:
+                    self._hide(rid, record.report_id)
+        if in_base and outcome == "added":
+            outcome = "refreshed" if same else "replaced"
+        return outcome
+
+    def remove(self, report_id: str) -> bool:
+        """Remove a user's report; a base report is hidden instead (its file stays)."""
+        with self.uploads.lock():
+            removed = self.uploads.remove(report_id)
+            if self.base.exists(report_id) and report_id not in self.hidden():
+                self._hide(report_id, None)
+                removed = True
+            elif self.base.exists(report_id) and not self.uploads.exists(report_id):
+                self._hide(report_id, None)  # was shadowed by the upload just removed
+        return removed
+
+    def _hide(self, report_id: str, by: str | None) -> None:
+        self.base.path_of(report_id)  # validates the id
+        mark = {"hidden": report_id, "by": by, "at": dt.datetime.now(dt.UTC).isoformat()}
+        path = self.uploads.folder / f"{report_id}{HIDDEN}"
+        atomic_write_text(path, orjson.dumps(mark).decode("utf-8"))
+
+    # --- reading ------------------------------------------------------------------------
+    def stamp(self) -> str:
+        parts = (self.base.stamp(), self.uploads.stamp(), sorted(self.hidden()))
+        if not parts[0] and not parts[1]:
+            return ""
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+    def _frame(self) -> gpd.GeoDataFrame:
+        key = self.location
+        with _lock:
+            hidden = self.hidden()
+            listing = (self.base.listing(), self.uploads.listing(), tuple(sorted(hidden)))
+            cached = _frame_cache.get(key)
+            if cached is None or cached[0] != listing:
+                shown = self._shown(hidden)
+                gdf = frame_of([c for _, c in shown])
+                gdf.attrs["skipped"] = [(n, c.problem) for n, c in shown if c.problem is not None]
+                gdf.attrs["files"] = sum(c.problem is None for _, c in shown)
+                cached = (listing, gdf)
+                _frame_cache[key] = cached
+        return cached[1]
+
+    def _shown(self, hidden: set[str]) -> list:
+        base = [(n, c) for n, c in self.base.collections() if n[: -len(SUFFIX)] not in hidden]
+        return base + self.uploads.collections()
+
+    def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
+        gdf = self._frame()
+        skipped = list(gdf.attrs["skipped"])
+        if strict and skipped:
+            from geo.errors import StoreError
+
+            name, problem = skipped[0]
+            raise StoreError(f"{name}: {problem}")
+        out = gdf.copy() if q is None else filter_events(gdf, q)
+        out.attrs = {"skipped": skipped, "files": gdf.attrs["files"]}
+        return out
+
+    def reports(self) -> list[dict]:
+        hidden = self.hidden()
+        base = [
+            {**r, "layer": "base"}
+            for r in self.base.reports()
+            if r["file"][: -len(SUFFIX)] not in hidden
+        ]
+        ups = [{**r, "layer": "uploads"} for r in self.uploads.reports()]
+        out = base + ups
+        out.sort(key=lambda r: (str(r["report"].get("date") or ""), r["file"]))
+        return out
+
+    def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
+        hidden = self.hidden()
+        base = [
+            {**r, "layer": "base"}
+            for r in self.base.reports_on(date, fmt)
+            if r["file"][: -len(SUFFIX)] not in hidden
+        ]
+        return base + [{**r, "layer": "uploads"} for r in self.uploads.reports_on(date, fmt)]
+
+    def kept_text(self, report_id: str) -> dict | None:
+        return self.uploads.kept_text(report_id)
