@@ -334,6 +334,8 @@ class Settings:
     database_timeout_s = Setting(
         "FRONTLINE_DATABASE_TIMEOUT", _positive_float, _const(5.0),
         "Seconds to wait for the database to answer a connection, or for a free pooled one.",
+    )  # fmt: skip
+
     # --- reliability: uploads, who may write, limits ----------------------------------
     uploads_dir = Setting(
         "FRONTLINE_UPLOADS_DIR", _path, lambda: _data_home() / "frontline" / "uploads",

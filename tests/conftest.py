@@ -53,6 +53,13 @@ def _uploads_dir(tmp_path_factory: pytest.TempPathFactory):
         os.environ["FRONTLINE_UPLOADS_DIR"] = old
 
 
+@pytest.fixture(autouse=True)
+def _own_uploads_dir(_uploads_dir, tmp_path_factory: pytest.TempPathFactory, monkeypatch):
+    """And a folder of each test's own: what one test adds (an upload, an update) is never
+    seen by the next."""
+    monkeypatch.setenv("FRONTLINE_UPLOADS_DIR", str(tmp_path_factory.mktemp("uploads")))
+
+
 # --- browser tests (pytest-playwright, Debian's Chromium) -------------------------------
 # pytest-playwright makes the browser, a fresh context per test and, on failure, a
 # screenshot in test-results/ (see addopts in pyproject.toml).

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.fetch.sources.isw import new_path
 from geo.fetch.update import latest_line
-from geo.store import FileStore
+from geo.store import FileStore, open_store
 from geo.view.safe import md
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -59,7 +59,7 @@ def test_update_now_fetches_the_new_report_and_shows_it(env, monkeypatch) -> Non
     assert "isw: 1 new report" in shown.replace("\\", ""), shown
     assert "(2 days ago)" in " ".join(_captions(at)).replace("\\", "")
     assert any(m.value.lstrip("#").strip() == day.isoformat() for m in at.markdown)  # the map
-    ev = FileStore(env).load()
+    ev = open_store().load()  # the update went to your own layer, over the shipped store
     assert set(places_of(day)[0]) <= set(ev.loc[ev["date"].dt.date == day, "mention"])
 
 

@@ -79,7 +79,7 @@ def test_abbreviated_edition_invents_no_fronts_and_says_so():
     r = parse_file(FIX / "isw_2022-11-20.txt")
     assert r.fronts == []
     assert [m.text for m in r.other_mentions] == [
-        "Kherson", "Bakhmut", "Avdiivka", "Svatove", "Kreminna",
+        "Kherson", "Bakhmut", "Avdiivka", "Svatove", "Kreminna", "Moscow",
     ]  # fmt: skip
     assert "abbreviated" in r.notice and "no fronts" in r.notice
     assert r.to_dict()["notice"] == r.notice

@@ -13,7 +13,7 @@ from helpers import database_store, database_url, drop_schema, new_schema, repor
 
 from geo.errors import DatabaseError, SettingsError
 from geo.settings import settings
-from geo.store import FileStore, open_store
+from geo.store import FileStore, LayeredStore, open_store
 from geo.store.postgis import PostGISStore
 from geo.store.postgis.migrate import latest
 
@@ -101,7 +101,8 @@ def test_cli_unreachable_database_prints_one_line_and_exits_2(tmp_path):
 def test_open_store_follows_the_settings(monkeypatch, tmp_path):
     monkeypatch.delenv("FRONTLINE_DATABASE_URL", raising=False)
     monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(tmp_path))
-    assert isinstance(open_store(), FileStore)
+    default = open_store()  # your uploads over the events folder
+    assert isinstance(default, LayeredStore) and default.base.folder == tmp_path
     monkeypatch.setenv("FRONTLINE_DATABASE_URL", UNREACHABLE)
     monkeypatch.setenv("FRONTLINE_DATABASE_SCHEMA", "newsroom")
     store = open_store()

@@ -758,9 +758,14 @@ def _unknown_compound(nxt: re.Match | None, key: str, has, gaz: Gazetteer) -> bo
 
 
 def _is_town(gaz: Gazetteer, key: str) -> bool:
+    """A Ukrainian town of 10,000 people goes by this name (foreign cities, in the
+    gazetteer for strikes and border areas, would turn first names into towns:
+    "Marina" is a Moscow district)."""
     towns = gaz.memo("mentions.town")
     if key not in towns:
-        towns[key] = any(p.population >= 10_000 for p in gaz.candidates(key))
+        towns[key] = any(
+            p.population >= 10_000 and p.country == "UA" for p in gaz.candidates(key)
+        )
     found: bool = towns[key]
     return found
 
