@@ -186,3 +186,42 @@ def test_error_excerpts_stay_short():
     long = "x" * 1_000_000
     assert len(excerpt(long)) < 130 and excerpt(long).endswith("…'")
     assert excerpt("short  text\nhere") == "'short text here'"
+
+
+def test_a_saved_publisher_page_is_read_from_its_report_body_only(tmp_path):
+    """A page saved from the publisher's site (as a browser or a crawler keeps it) is cut
+    to the report: the menu's place names and the footer never become mentions."""
+    import datetime as dt
+
+    from publisher import new_page, old_page
+
+    from geo.parse.report import parse_file
+
+    day = dt.date(2025, 12, 1)
+    for make in (new_page, old_page):
+        saved = tmp_path / f"{make.__name__}.html"
+        saved.write_text(make(day), encoding="utf-8")
+        report = parse_file(saved)
+        assert report.date == day and report.source_url and day.strftime("%Y") in report.title
+        assert "Kramatorsk" not in report.text and "footer" not in report.text
+        assert "Donate" not in report.text
+        assert any(f.mentions for f in report.fronts)
+
+
+def test_a_publisher_page_without_a_known_body_is_one_error_naming_the_file(tmp_path):
+    from geo.errors import ReportError
+    from geo.parse.report import parse_file
+
+    saved = tmp_path / "odd page.html"
+    saved.write_text(
+        '<html><head><title>Russian Offensive Campaign Assessment, May 3, 2025</title>'
+        '<link rel="canonical" href="https://understandingwar.org/research/russia-ukraine/x/">'
+        '<meta property="og:site_name" content="Institute for the Study of War"></head>'
+        "<body><nav>Kramatorsk menu</nav><div class='unknown'>Text near Pokrovsk.</div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReportError) as err:
+        parse_file(saved)
+    assert "odd page.html" in str(err.value) and "no report body" in str(err.value)
+    assert "\n" not in str(err.value)

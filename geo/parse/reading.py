@@ -108,7 +108,7 @@ def clean_text(text: str, path: str | None = None, kind: str = "auto") -> str:
     if kind == "auto":
         kind = sniff_markup(text)
     if kind == "html":
-        text = html_to_text(text)
+        text = _page_or_html(text, path)
     elif kind == "markdown":
         text = markdown_to_text(text)
     else:
@@ -117,6 +117,18 @@ def clean_text(text: str, path: str | None = None, kind: str = "auto") -> str:
     if not text.strip():
         raise ReportError(path, "no text in the file (empty after removing markup)")
     return text
+
+
+def _page_or_html(html: str, path: str | None) -> str:
+    """A saved ISW page is cut to its report body, so site navigation, sidebars and footers
+    never become report text; other HTML is read whole."""
+    from geo.parse.pages import extract_page  # it reads HTML with this module's helpers
+
+    try:
+        page = extract_page(html)
+    except ReportError as exc:
+        raise ReportError(path, exc.problem) from None
+    return page.report_text() if page is not None else html_to_text(html)
 
 
 # --- decoding ---------------------------------------------------------------
