@@ -390,15 +390,18 @@ def test_load_meta(tmp_path):
 
 DRIVER = textwrap.dedent(
     """
-    import datetime as dt, sys
+    import datetime as dt, os, sys, time
     sys.path.insert(0, {tests!r})
     from test_events import make_report, make_resolved
     from helpers import write_events
     from geo.store import records
     out = sys.argv[1]
+    # Loops until killed, but never outlives the test's process (a killed pytest runs
+    # no finally) and never runs longer than five minutes.
+    parent, stop = int(sys.argv[2]), time.monotonic() + 300
     print("ready", flush=True)
     i = 0
-    while True:
+    while os.getppid() == parent and time.monotonic() < stop:
         r = make_report(dt.date(2024, 1, 1) + dt.timedelta(days=i % 40), "isw", f"T{{i}}")
         rms = make_resolved() * 40
         feats = records.build_events(r, rms, True)
@@ -416,7 +419,8 @@ def test_killed_writer_leaves_only_complete_files(tmp_path, sig):
     script = tmp_path / "driver.py"
     script.write_text(DRIVER.format(tests=os.path.dirname(__file__)))
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, str(script), str(store), str(os.getpid())],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:  # the driver loops forever: it must not outlive a failing test
         assert proc.stdout.readline().strip() == b"ready"
