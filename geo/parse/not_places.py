@@ -144,7 +144,7 @@ class NameContext:
     def lower_words(self) -> frozenset[str]:
         """Every lower-case word of the report, computed once (linear in the text)."""
         if self._lower is None:
-            words = (w.strip(_WORD_MARKS) for w in self.text.split())
+            words = (w.strip(_WORD_MARKS) for w in set(self.text.split()))
             self._lower = frozenset(w for w in words if w.isalpha() and w.islower())
         return self._lower
 
