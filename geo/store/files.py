@@ -35,7 +35,7 @@ import shutil
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -399,14 +399,7 @@ class FileStore(Store):
     def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
         """See :meth:`Store.load`; ``strict=True`` raises :class:`StoreError` on the first
         unusable file instead of skipping it. Callers get their own frame."""
-        gdf = self._frame()
-        skipped = list(gdf.attrs["skipped"])
-        if strict and skipped:
-            name, problem = skipped[0]
-            raise StoreError(f"{self.folder / name}: {problem}")
-        out = gdf.copy() if q is None else filter_events(gdf, q)
-        out.attrs = {"skipped": skipped, "files": gdf.attrs["files"]}
-        return out
+        return view_of(self._frame(), q, strict, lambda name: str(self.folder / name))
 
     def reports(self) -> list[dict]:
         return _reports_of(self.collections())
@@ -497,3 +490,18 @@ def clear_cache() -> None:
     with _lock:
         _file_cache.clear()
         _frame_cache.clear()
+
+
+def view_of(
+    gdf: gpd.GeoDataFrame, q: ViewQuery | None, strict: bool, where: Callable[[str], str]
+) -> gpd.GeoDataFrame:
+    """What a store's ``load`` returns from its cached frame: the caller's own copy (of the
+    view ``q``), carrying the files that were skipped; ``strict`` makes the first skipped
+    file (named by ``where``) an error instead."""
+    skipped = list(gdf.attrs["skipped"])
+    if strict and skipped:
+        name, problem = skipped[0]
+        raise StoreError(f"{where(name)}: {problem}")
+    out = gdf.copy() if q is None else filter_events(gdf, q)
+    out.attrs = {"skipped": skipped, "files": gdf.attrs["files"]}
+    return out

@@ -31,9 +31,9 @@ import orjson
 from geo._io import atomic_write_text
 from geo.errors import ReportExists
 from geo.store.base import Store, WriteOutcome
-from geo.store.files import SUFFIX, FileStore, _entries, _same_text
+from geo.store.files import SUFFIX, FileStore, _entries, _same_text, view_of
 from geo.store.frame import frame_of
-from geo.store.query import ViewQuery, filter_events
+from geo.store.query import ViewQuery
 from geo.store.records import ReportRecord
 
 HIDDEN = ".hidden"
@@ -160,16 +160,7 @@ class LayeredStore(Store):
         return base + self.uploads.collections()
 
     def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
-        gdf = self._frame()
-        skipped = list(gdf.attrs["skipped"])
-        if strict and skipped:
-            from geo.errors import StoreError
-
-            name, problem = skipped[0]
-            raise StoreError(f"{name}: {problem}")
-        out = gdf.copy() if q is None else filter_events(gdf, q)
-        out.attrs = {"skipped": skipped, "files": gdf.attrs["files"]}
-        return out
+        return view_of(self._frame(), q, strict, str)
 
     def reports(self) -> list[dict]:
         hidden = self.hidden()
