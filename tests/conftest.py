@@ -128,3 +128,11 @@ def db():
 
     with database_store() as store:
         yield store
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests start a server and a browser: they are ``slow`` too, so
+    ``-m "not slow"`` is the quick run."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)

@@ -135,6 +135,7 @@ def test_uploads_are_read_again_from_their_kept_text(tmp_path):
     assert len(only.kept) == 2  # the folder's reports: not in a folder now, so kept
 
 
+@pytest.mark.slow
 def test_an_ingest_during_a_rebuild_is_never_lost(tmp_path):
     reports = tmp_path / "reports"
     _many_reports(reports, 400)

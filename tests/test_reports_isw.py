@@ -139,6 +139,7 @@ def test_detection():
 ISW_DIR = settings.shared_dir / "reports" / "isw"
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.skipif(not ISW_DIR.exists(), reason="needs ../shared")
 def test_every_shared_isw_report_parses_with_fronts():

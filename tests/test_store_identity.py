@@ -160,6 +160,7 @@ def _record_of(path: Path):
     return build_record(report, resolve_report(report, gaz, None), keep_text=False)
 
 
+@pytest.mark.slow
 def test_cli_ingest_adds_a_second_report_of_a_day_beside_the_first_and_replace_says_what(
     tmp_path,
 ):

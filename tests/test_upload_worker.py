@@ -40,6 +40,7 @@ def test_an_upload_is_read_in_a_worker_and_lands_in_the_store(tmp_path):
     assert len(load(tmp_path / "events")) == r.events
 
 
+@pytest.mark.slow
 def test_an_upload_past_its_time_limit_is_stopped_with_one_line_and_no_process_left(tmp_path):
     """The worker cannot finish (the store's lock is held here), so the limit stops it."""
     store = FileStore(tmp_path / "events")
