@@ -63,6 +63,8 @@ from geo.resolve.candidates import (
     variant_only,
 )
 from geo.resolve.context import Context, Unit
+from geo.resolve.foreign import drop_before, is_capital, keeps, mention_use, own_spellings
+from geo.resolve.usage import Use
 
 __all__ = ["OnlineLookup", "city_namesakes", "dedupe", "resolve_name", "resolve_report"]
 
@@ -131,12 +133,12 @@ def _as_written_in_russia(cands: list[Place], key: str) -> list[Place]:
 
 def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer) -> Unit:
     m = e.mention
-    found = lookup(gaz, name_keys(m.text, key), bool(m.is_feature))
+    keys = name_keys(m.text, key)
+    found = own_spellings(gaz, lookup(gaz, keys, bool(m.is_feature)), keys)
     home = [p for p in found if is_home(p)]
     abroad = [p for p in found if not is_home(p)]
     if in_russia(e.cfront):
         home = _as_written_in_russia(home, key)
-    keys = name_keys(m.text, key)
     hinted = apply_hint(gaz, found, m.oblast_hint)
     if hinted is not None:
         cands, abroad = hinted, []
@@ -162,14 +164,32 @@ def _set_prior(u: Unit) -> None:
     u.prior = [p for p in u.cands if p.oblast in obl] if obl else list(u.cands)
 
 
-def _units(report: Report, gaz: Gazetteer) -> tuple[Context, list[tuple[_Entry, Unit]]]:
-    """One unit per (paragraph, name, oblast hint, bearing); the mentions in report order."""
+def _use(report: Report, gaz: Gazetteer, m: Mention, key: str) -> tuple[Use, bool]:
+    """How the sentence uses the name, and whether that makes it no place at all
+    (see :mod:`geo.resolve.foreign`)."""
+    found = lookup(gaz, name_keys(m.text, key), bool(m.is_feature))
+    use = mention_use(report.text, m, is_capital(found, key))
+    return use, drop_before(found, key, use)
+
+
+def _units(
+    report: Report, gaz: Gazetteer
+) -> tuple[Context, list[tuple[_Entry, Unit | None, Use]]]:
+    """One unit per (paragraph, name, oblast hint, bearing); the mentions in report order.
+
+    A mention that is no place (an actor-capital, a foreign name not used as a
+    place) gets no unit: it is neither an answer nor anyone's context.
+    """
     by_key: dict[tuple, Unit] = {}
     units: list[Unit] = []
-    pairs: list[tuple[_Entry, Unit]] = []
+    pairs: list[tuple[_Entry, Unit | None, Use]] = []
     for order, e in enumerate(_entries(report)):
         m = e.mention
         key = m.key or name_key(m.text)
+        use, drop = _use(report, gaz, m, key)
+        if drop:
+            pairs.append((e, None, use))
+            continue
         ukey = (e.fi, e.si, m.paragraph, key, m.oblast_hint or "", m.bearing)
         u = by_key.get(ukey)
         if u is None:
@@ -177,9 +197,9 @@ def _units(report: Report, gaz: Gazetteer) -> tuple[Context, list[tuple[_Entry, 
             units.append(u)
         u.mentions.append(m)
         u.orders.append(order)
-        pairs.append((e, u))
+        pairs.append((e, u, use))
     _open_abroad(units)
-    ctx = Context(gaz, units, [u for _, u in pairs])
+    ctx = Context(gaz, units, [u for _, u, _ in pairs if u is not None])
     return ctx, pairs
 
 
@@ -846,7 +866,18 @@ def resolve_report(
     if online is not None:
         _resolve_online(ctx, online)
     shown: dict[int, list[Place]] = {}
-    return [_resolved(e, u, shown) for e, u in pairs]
+    # a region named with a place abroad once says where it is for the whole report
+    evidenced = {
+        u.place.place_id for e, u, use in pairs
+        if u is not None and u.place is not None and use is Use.PLACE and e.mention.oblast_hint
+    }  # fmt: skip
+    # a name asked for without a sentence (geocode, the geopy adapter) is a place
+    asked = not report.text
+    return [
+        _resolved(e, u, shown) for e, u, use in pairs
+        if u is not None
+        and (u.place is None or asked or keeps(u.place, e.mention, use, evidenced))
+    ]  # fmt: skip
 
 
 # --- one name, as a user asks it -------------------------------------------------------

@@ -1,0 +1,185 @@
+"""How a sentence uses a place name: as a place, as an actor, or without saying.
+
+Reports name capitals and foreign towns as actors far more often than as
+places: "Moscow claims", "pressure from Moscow", "Moscow's forces", "the Rostov
+governor said". A marker on Moscow for each of those is noise. What tells the
+two apart is the words around the name, which English writes the same way
+every time:
+
+- a place is where the sentence puts something: a locative or target
+  preposition before the name (in, near, at, on, over, around, toward,
+  outside, into…), possibly across an article, an adjective or the earlier
+  items of a list ("in Olgino, Severyanin, and Luga"); a compass bearing or
+  an area word with "of" ("north of Kazan", "the village of Ilsky", "the
+  outskirts of Moscow"); a strike verb right before it ("struck Taganrog");
+  a place word right after it ("Belgorod Oblast", "Millerovo air base",
+  "the Moscow suburb of…"), or a comma and a region or country ("Mulino,
+  Nizhny Novgorod Oblast", "Stolin, Belarus");
+- an actor is the subject or owner of what is said: a possessive not
+  preceded by such a preposition ("Moscow's invasion"), a verb of saying or
+  deciding right after the name ("Moscow accused", "Danilov stated"), a
+  title or office around it ("Rostov Gov.", "Governor of St. Petersburg",
+  "Kazan authorities"), or a preposition that takes a party rather than a
+  place ("talks with Moscow", "claims by Moscow", "ties between Moscow and").
+
+Everything else is *plain*: the sentence does not say. The resolver decides
+what plain means for each kind of place (a Ukrainian village is a place; a
+capital abroad named plainly is the government).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+__all__ = ["Use", "place_use"]
+
+
+class Use(enum.Enum):
+    PLACE = "place"
+    ACTOR = "actor"
+    PLAIN = "plain"
+
+
+# prepositions that put something at a place
+_LOCATIVE = frozenset({
+    "in", "near", "at", "on", "over", "around", "toward", "towards", "outside", "into",
+    "inside", "within", "across", "throughout", "via", "through", "beyond", "onto", "upon",
+    "nearby", "besieging", "encircle", "encircling", "surround", "surrounding", "under",
+})  # fmt: skip
+# ... that put something there only when the name is not an actor's (sanctions against Moscow)
+_WEAK_LOCATIVE = frozenset({"from", "to", "against", "toward", "towards"})
+# prepositions that take a party: talks with Moscow, claims by Moscow
+_PARTY = frozenset({"with", "by", "between", "for", "of", "according"})
+_STRIKE_VERBS = frozenset({
+    "struck", "strike", "strikes", "striking", "hit", "hits", "hitting", "targeted", "target",
+    "targets", "targeting", "shelled", "shell", "shelling", "bombed", "bombing", "attacked",
+    "attack", "attacking", "captured", "capture", "seized", "took", "entered", "reached",
+    "liberated", "occupied", "bombarded", "raided", "reach", "enter", "besieged",
+})  # fmt: skip
+_AREA_OF = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "outskirts", "suburb", "suburbs", "vicinity", "village", "town", "city", "settlement",
+    "area", "areas", "region", "centre", "center", "environs", "port", "direction",
+    "districts", "district", "streets", "residents", "oblast", "territory", "km", "kilometers",
+    "kilometres", "miles",
+})  # fmt: skip
+# what follows a place: Belgorod Oblast, Millerovo air base, the Moscow suburb of Krasnogorsk
+_PLACE_AFTER = re.compile(
+    r"\s*[-\s]?(oblast|krai|kray|region|raion|district|okrug|republic|airfield|airbase|"
+    r"air\s+base|airport|suburbs?|outskirts|city\s+(?:center|centre|limits)|port|seaport|"
+    r"railway\s+station|rail\s+station|oil\s+(?:refinery|depot)|refinery|training\s+ground)\b",
+    re.I,
+)
+# what follows an actor: a verb of saying or deciding, a title, an office
+_ACTOR_AFTER = re.compile(
+    r"\s*(?:(?:has|had|have|is|was|will|would|also|then|reportedly|again|still|likely|"
+    r"officially|repeatedly|now|already)\s+)?"
+    r"(said|says|say|stated|states|claimed|claims|claim|accused|accuses|accuse|denied|denies|"
+    r"deny|announced|announces|insisted|insists|warned|warns|responded|responds|rejected|"
+    r"rejects|refused|refuses|demanded|demands|wants|wanted|hopes|hoped|seeks|sought|"
+    r"believes|believed|considers|considered|argued|argues|threatened|threatens|blamed|"
+    r"blames|agreed|agrees|decided|decides|ordered|orders|signed|signs|tried|tries|"
+    r"continues|continued|began|begins|launched|launches|sent|sends|plans|planned|intends|"
+    r"intended|aims|aimed|needs|needed|must|cannot|can|could|may|might|should|did|does|"
+    r"do|is|was|has|had|will|would|gov\.?|governor|governors|mayor|authorities|officials|"
+    r"official|government|administration|outlet|mechanism|regime|leadership|prosecutor|"
+    r"court|spokesperson|spokesman|embassy|ambassador|delegation|format|agreements?|"
+    r"accords?|talks|negotiators?|office)\b",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s)(?!\w)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w’'.-]*)[\s\"“”‘’(]*$")
+_SKIPPABLE = re.compile(
+    r"^(the|a|an|its|their|his|her|this|that|these|those|occupied|russian|russia’s|russia's|"
+    r"belarusian|ukrainian|southern|northern|eastern|western|central|nearby|neighboring|"
+    r"neighbouring|captured|besieged|embattled|southwestern|southeastern|northwestern|"
+    r"northeastern|st\.?|saint|city|town|village|settlement|large|small|key|major|"
+    r"strategic|important|military|airfield)$",
+    re.I,
+)
+_LIST_SEP = re.compile(r"(?:,\s*(?:and|or)?|\s+and|\s+or|&)\s*$", re.I)
+_CAP_ITEM = re.compile(r"[A-Z][\w’'.-]*(?:[ -][A-Z][\w’'.-]*){0,3}[\s\"”)]*$")
+_HINT_AFTER = re.compile(
+    r",\s*(?:in\s+)?(?:the\s+)?(?:[A-Z][\w’'-]*\s+){1,3}(?:oblast|krai|kray|region|republic|"
+    r"okrug)\b|,\s*(?:in\s+)?(?:\w+\s+)?(?:russia|belarus)\b|\s*\((?:in\s+)?[^()]*"
+    r"(?:oblast|krai|region|republic|russia|belarus)",
+    re.I,
+)
+_WINDOW = 120
+_LIST_ITEMS = 8
+
+
+def _previous_word(before: str) -> tuple[str, int]:
+    """The word right before the end of ``before`` and where it starts (-1: none)."""
+    m = _WORD_BEFORE.search(before)
+    if m is None:
+        return "", -1
+    return m.group(1).lower().rstrip("."), m.start(1)
+
+
+def _governing(before: str, possessive: bool) -> tuple[Use | None, str]:
+    """Walk back over articles, adjectives and list items to the governing word.
+
+    Returns what it makes of the name and how directly: ``"direct"`` (a
+    locative, a strike verb, "north of"), ``"weak"`` (from, to, against) or
+    ``"list"`` (the governing word of an earlier item of a list).
+    """
+    text, how = before, "direct"
+    for _ in range(_LIST_ITEMS + 4):
+        stripped = text.rstrip()
+        sep = _LIST_SEP.search(stripped)
+        if sep is not None and sep.start() > 0:
+            # an earlier item of a list: "in Olgino, Severyanin, and Luga"
+            head = stripped[: sep.start()]
+            item = _CAP_ITEM.search(head)
+            if item is None:
+                return None, how
+            text, how = head[: item.start()], "list"
+            continue
+        word, at = _previous_word(stripped)
+        if at < 0:
+            return None, how
+        if word in _LOCATIVE or word in _STRIKE_VERBS:
+            return Use.PLACE, how
+        if word in _WEAK_LOCATIVE:
+            return (None, how) if possessive else (Use.PLACE, "weak" if how == "direct" else how)
+        if word == "of":
+            prev, _ = _previous_word(stripped[:at])
+            return (Use.PLACE if prev in _AREA_OF else Use.ACTOR), how
+        if word in _PARTY:
+            return Use.ACTOR, how
+        if _SKIPPABLE.match(word):
+            text = stripped[:at]
+            continue
+        return None, how
+    return None, how
+
+
+def place_use(text: str, start: int, end: int, strict: bool = False) -> Use:
+    """Whether the sentence around ``text[start:end]`` uses the name as a place.
+
+    ``strict`` is for the names of governments (a capital): "from", "to",
+    "against" and the preposition of an earlier list item then do not make a
+    place ("pressure from Moscow", "sanctions against Moscow", "in Ukraine,
+    and Moscow violated").
+
+    Only the words next to the name are read (a fixed window), so this is
+    constant time per mention.
+    """
+    before = text[max(0, start - _WINDOW) : start]
+    after = text[end : end + _WINDOW]
+    if before.endswith("-") and before[-2:-1].isalpha():
+        return Use.ACTOR  # the second half of a double name: Lvova-Belova
+    possessive = _POSSESSIVE.match(after) is not None
+    rest = after[_POSSESSIVE.match(after).end() :] if possessive else after  # type: ignore[union-attr]
+    if _PLACE_AFTER.match(rest) or _HINT_AFTER.match(after):
+        return Use.PLACE
+    governed, how = _governing(before, possessive)
+    if governed is not None and how == "direct":
+        return governed
+    if possessive or _ACTOR_AFTER.match(after):
+        return Use.ACTOR  # "according to Rostov Gov. …", "the village of X, Rostov Gov. …"
+    if governed is Use.PLACE and strict:
+        return Use.PLAIN  # a government is not a list item or "from"'s object by default
+    return governed or Use.PLAIN
