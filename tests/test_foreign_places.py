@@ -142,3 +142,31 @@ def test_kyiv_as_an_actor_is_dropped_but_kyiv_as_a_place_stays(gaz):
     kyiv = [e for e in _events(text, gaz) if e[1] == "Kyiv"]
     assert len(kyiv) == 1
 
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("Rockets hit the Yuzhny Machine Building Plant in the city.", "Yuzhny"),
+        ("He spoke at the Valdai Discussion Club again.", "Valdai"),
+        ("A missile struck the Moskva with great force.", "Moskva"),
+        ("Sailors abandoned the Saratov after the blast.", "Saratov"),
+    ],
+)
+def test_a_name_that_starts_a_things_name_is_a_thing(sentence, name):
+    assert _use(sentence, name) is Use.THING
+
+
+def test_an_oil_refinery_or_a_training_ground_is_at_the_place():
+    assert _use("Smoke rose over the Tuapse Oil Refinery.", "Tuapse") is Use.PLACE
+    assert _use("Drills went on at the Brest Training Ground.", "Brest") is Use.PLACE
+
+
+def test_a_hamlet_abroad_named_like_a_plant_at_home_is_not_taken(gaz):
+    # a Mariupol steel plant shares its name with a small Krasnodar village; among
+    # Mariupol's places the name does not make the paragraph Russian
+    text = (
+        "Russian forces captured the Ilyich plant in northern Mariupol, and fighting "
+        "went on near Mariupol's port."
+    )
+    assert not [e for e in _events(text, gaz) if e[2] == "RU"]

@@ -204,10 +204,18 @@ def _units(
 
 
 def _points_abroad(u: Unit) -> bool:
-    """The name itself says the paragraph is about Russia or Belarus (Belgorod, Moscow)."""
+    """The name itself says the paragraph is about Russia or Belarus (Belgorod, Moscow).
+
+    Only a town the reader would know by that name says so: a hamlet abroad
+    that shares a name with a Mariupol steel plant ("Ilyich") says nothing.
+    """
     if u.mention.oblast_hint and u.cands and all(p.country != "UA" for p in u.cands):
         return True
-    return bool(u.all_cands) and all(p.country != "UA" for p in u.all_cands)
+    return bool(u.all_cands) and all(
+        p.country != "UA"
+        and (is_major(p) or (is_main_name(p, u.key) and p.population >= ABROAD_TOWN_POPULATION))
+        for p in u.all_cands
+    )
 
 
 def _open_abroad(units: list[Unit]) -> None:

@@ -22,6 +22,10 @@ every time:
   "Kazan authorities"), or a preposition that takes a party rather than a
   place ("talks with Moscow", "claims by Moscow", "ties between Moscow and").
 
+A name that starts the proper name of a thing (the Yuzhny Machine Building
+Plant, the Valdai Discussion Club) or stands bare after "the" (a ship: "struck
+the Moskva with two missiles") is a *thing*.
+
 Everything else is *plain*: the sentence does not say. The resolver decides
 what plain means for each kind of place (a Ukrainian village is a place; a
 capital abroad named plainly is the government).
@@ -38,6 +42,7 @@ __all__ = ["Use", "place_use"]
 class Use(enum.Enum):
     PLACE = "place"
     ACTOR = "actor"
+    THING = "thing"  # a ship, a plant, a school named after the place
     PLAIN = "plain"
 
 
@@ -106,6 +111,19 @@ _HINT_AFTER = re.compile(
     r"(?:oblast|krai|region|republic|russia|belarus)",
     re.I,
 )
+# a proper name of a thing the place name starts: the Yuzhny Machine Building Plant,
+# the Valdai Discussion Club (an oil refinery or an air base is at the place: see above)
+_THING_AFTER = re.compile(
+    r"(?:\s+(?:[A-Z][\w’'-]*|and|of|&)){0,4}?\s+(?:Plant|Factory|Works|Combine|Bureau|"
+    r"Institute|University|Academy|School|College|Club|Forum|Mechanism|Rebellion|Battalion|"
+    r"Brigade|Regiment|Division|Army|Group|Company|Holding|Shipyard|Stadium|Theater|Theatre|"
+    r"Cathedral|Format|Agreements?|Accords?|Declaration|Process)\b"
+)
+# "struck the Moskva with…", "sank the Orsk and…": a bare name after "the" is a ship's
+_BARE_AFTER_THE = re.compile(
+    r"\s*(?:[.,;:)\]”\"’]|\[|$|(?:with|and|or|in|on|at|was|is|had|has|which|that|off|"
+    r"near|after|before|during|while|to|from|by)\b)"
+)
 _WINDOW = 120
 _LIST_ITEMS = 8
 
@@ -171,10 +189,14 @@ def place_use(text: str, start: int, end: int, strict: bool = False) -> Use:
     after = text[end : end + _WINDOW]
     if before.endswith("-") and before[-2:-1].isalpha():
         return Use.ACTOR  # the second half of a double name: Lvova-Belova
+    if _THING_AFTER.match(after):
+        return Use.THING
     possessive = _POSSESSIVE.match(after) is not None
     rest = after[_POSSESSIVE.match(after).end() :] if possessive else after  # type: ignore[union-attr]
     if _PLACE_AFTER.match(rest) or _HINT_AFTER.match(after):
         return Use.PLACE
+    if not possessive and re.search(r"\bthe\s*$", before, re.I) and _BARE_AFTER_THE.match(after):
+        return Use.THING
     governed, how = _governing(before, possessive)
     if governed is not None and how == "direct":
         return governed
