@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.fetch.sources.isw import new_path
 from geo.fetch.update import latest_line
-from geo.store import FileStore, open_store
+from geo.store import open_store
 from geo.view.safe import md
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
