@@ -12,8 +12,9 @@ Keys (``FRONTLINE_SHARED``, default ../shared, optional) in two layouts:
 - ``report_date,direction,name_as_written,geonameid,lat,lon,kind,required,note``
   (2025-2026 ISW keys): a direction is mapped to its front (the front whose zone
   holds most of its answer places, see :mod:`geo.places.zones`); a row is
-  *found* when a mention with its name key is in the report, on that front when
-  the parser gave one.
+  *found* when a mention with its name key is in the report: in the section the
+  parser made for the direction when there is one, else on that front when the
+  parser gave one.
 
 Per key, over required rows: found, resolved within 5 km end to end (every
 occurrence of the name on its front, or the nearest one when the key lists the
@@ -43,6 +44,9 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+
+# run as a script from any checkout, score that checkout's code (not an installed one)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo._text import name_key
 from geo.distance import haversine_km
@@ -103,6 +107,7 @@ class GoldRow:
     geonameid: str
     lat: float
     lon: float
+    direction: str = ""  # the 2025-2026 keys' direction ("Oleksandrivka", "Borova")
 
 
 def read_gold(path: Path, gaz: Gazetteer) -> list[GoldRow]:
@@ -113,7 +118,7 @@ def read_gold(path: Path, gaz: Gazetteer) -> list[GoldRow]:
         fronts = _direction_fronts(rows, gaz)
         return [
             GoldRow(fronts[r["direction"]], "", r["name_as_written"], r["geonameid"],
-                    float(r["lat"]), float(r["lon"]))
+                    float(r["lat"]), float(r["lon"]), r["direction"])
             for r in rows
         ]  # fmt: skip
     return [
@@ -155,6 +160,13 @@ def _hits(row: GoldRow, resolved: list[ResolvedMention]) -> list[ResolvedMention
     if row.section:
         sec = name_key(row.section)
         same = [r for r in same if name_key(r.section) == sec] or []
+    if row.direction:
+        # the report's own section for the direction ("Oleksandrivka direction"),
+        # when the parser found one: a namesake in another direction is not this row
+        d = name_key(row.direction)
+        mine = [r for r in same if r.section and name_key(r.section).startswith(d)]
+        if mine:
+            return mine
     on_front = [r for r in same if r.event_front and canonical_front(r.event_front) == row.front]
     return on_front or ([] if row.section else same)
 

@@ -189,6 +189,21 @@ class Context:
                     put(p, LEVEL_WEIGHT["front"])
         return list(best.values())
 
+    def named(self, u: Unit, key: str) -> Place | None:
+        """The one place ``key`` was resolved to in ``u``'s section, else in its front
+        (the first :data:`GROUP_ANCHORS` places of each: bounded work)."""
+        if u.fi < 0:
+            return None
+        for pset in (self.sections[(u.fi, u.si)], self.fronts[u.fi]):
+            found = {
+                e.place.place_id: e.place
+                for e in islice(pset.entries.values(), GROUP_ANCHORS)
+                if key in e.keys
+            }  # fmt: skip
+            if found:
+                return next(iter(found.values())) if len(found) == 1 else None
+        return None
+
     def front_settlements(self, u: Unit) -> list[Place]:
         """The resolved settlements of ``u``'s front (or paragraph, outside fronts), not ``u``'s."""
         pset = self.fronts[u.fi] if u.fi >= 0 else self.paragraphs[_para_id(u)]

@@ -457,6 +457,8 @@ def _settle_singles(ctx: Context) -> None:
             single, method = prior[0], "front-oblast"
         else:
             continue
+        if _against_bearing(ctx, u, single):
+            continue  # the sentence says where it is: the bearing step decides
         para = ctx.anchors(u, ("paragraph",))
         local, _ = _choose(u.cands, para, u.key, True, u.weak)
         if local is not None and _town_conflict(local, u.cands, para):
@@ -467,6 +469,18 @@ def _settle_singles(ctx: Context) -> None:
             continue  # "Mykolaiv" on the Zaporizhia front is still the city (step 5)
         elif _fits_front(ctx, single, u, method):
             ctx.settle(u, single, method)
+
+
+def _against_bearing(ctx: Context, u: Unit, p: Place) -> bool:
+    """The sentence gives a bearing ("Hruzke (northeast of Dobropillya)") that ``p``
+    does not lie on, or whose reference is not found yet: a lone candidate in the
+    front's oblasts, 140 km away, is no answer before the bearing is read."""
+    if u.bearing is None:
+        return False
+    ref, waiting = _bearing_ref(ctx, u)
+    if ref is None:
+        return waiting
+    return p not in _bearing_fit(u, ref)
 
 
 def _fits_front(ctx: Context, p: Place, u: Unit, method: str) -> bool:
@@ -492,7 +506,8 @@ def _bearing_ref(ctx: Context, u: Unit) -> tuple[Place | None, bool]:
             waiting = waiting or v.open
     if waiting:
         return None, True
-    return home_place(ctx.gaz, ref_key), False
+    # not named in the paragraph: as the section (or front) resolved it, else its one home
+    return ctx.named(u, ref_key) or home_place(ctx.gaz, ref_key), False
 
 
 def _bearing_fit(u: Unit, ref: Place) -> list[Place]:
@@ -525,8 +540,54 @@ def _settle_bearings(ctx: Context) -> int:
     return n
 
 
+def _reference_fit(u: Unit) -> list[Place] | None:
+    """The candidates of ``u`` from which every resolved place said to lie at a
+    bearing of it does lie so; ``None`` when no such place is resolved yet."""
+    seen: dict[str, Unit] = {}
+    for v, _d in u.neighbours:
+        if v.bearing is not None and v.bearing[1] == u.key and v.place is not None:
+            seen.setdefault(v.place.place_id, v)
+    if not seen:
+        return None
+    fit = []
+    for c in u.cands:
+        if all(
+            0.5 < km(c, v.place) <= BEARING_KM
+            and angle_off(azimuth(c, v.place), v.bearing[0]) <= BEARING_CONE
+            for v in seen.values()
+            if v.place is not None and v.bearing is not None
+        ):
+            fit.append(c)
+    return fit
+
+
+def _settle_bearing_references(ctx: Context) -> int:
+    """"Northeast of Oleksandrivka near Ivanivka": once Ivanivka is found, the
+    Oleksandrivka it is northeast of is the one namesake lying southwest of it.
+
+    Reports name a direction by its town and place everything else by bearings
+    from it; the town itself is often a name a hundred villages bear.
+    """
+    n = 0
+    for u in ctx.units:
+        if not u.open:
+            continue
+        fit = _reference_fit(u)
+        if fit is not None and len(fit) == 1 and not _town_conflict(
+            fit[0], u.cands, ctx.anchors(u, ("paragraph",))
+        ):
+            ctx.settle(u, fit[0], "bearing-reference")
+            n += 1
+    return n
+
+
 def _bearing_pending(ctx: Context, u: Unit) -> bool:
-    return u.bearing is not None and u.method != "bearing-" and _bearing_ref(ctx, u)[1]
+    """The bearing step has not yet read ``u``'s bearing against a found reference
+    (the reference may be found in this very round of context)."""
+    if u.bearing is None or u.method == "bearing-":
+        return False
+    ref, waiting = _bearing_ref(ctx, u)
+    return waiting or ref is not None
 
 
 def _context_choice(ctx: Context, u: Unit) -> tuple[Place, str] | None:
@@ -793,10 +854,14 @@ def _resolve_units(ctx: Context) -> None:
     _drop_far_uniques(ctx)
     _settle_singles(ctx)
     for _ in range(4):
-        changed = _settle_bearings(ctx) + _context_rounds(ctx, defer=True) + _mutual(ctx)
+        changed = (
+            _settle_bearings(ctx) + _settle_bearing_references(ctx)
+            + _context_rounds(ctx, defer=True) + _mutual(ctx)
+        )  # fmt: skip
         if not changed:
             break
     _context_rounds(ctx, defer=False)
+    _settle_bearing_references(ctx)
     _settle_front_fallbacks(ctx)
     _settle_major_cities(ctx)
     _settle_prominent_towns(ctx)
