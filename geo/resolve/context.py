@@ -51,6 +51,7 @@ class Unit:
     bearing: tuple[float, str] | None = None  # degrees clockwise from north, reference key
     weak: frozenset[str] = frozenset()  # candidates only a generated spelling variant gave
     abroad_context: bool = False  # the text points abroad: foreign places are plausible
+    said_town: bool = False  # the text calls it a town or a city ("the town of Zarichne")
     place: Place | None = None
     method: str = ""
     tried: int = -1  # the context version when context last failed to decide this unit

@@ -64,7 +64,7 @@ from geo.resolve.candidates import (
 )
 from geo.resolve.context import Context, Unit
 from geo.resolve.foreign import drop_before, is_capital, keeps, mention_use, own_spellings
-from geo.resolve.usage import Use
+from geo.resolve.usage import Use, called_town
 
 __all__ = ["OnlineLookup", "city_namesakes", "dedupe", "resolve_name", "resolve_report"]
 
@@ -197,6 +197,7 @@ def _units(
             units.append(u)
         u.mentions.append(m)
         u.orders.append(order)
+        u.said_town = u.said_town or called_town(report.text, m.start)
         pairs.append((e, u, use))
     _open_abroad(units)
     ctx = Context(gaz, units, [u for _, u, _ in pairs if u is not None])
@@ -381,6 +382,24 @@ def _pool(u: Unit) -> list[Place]:
     if len(u.prior) < 2:
         return u.cands
     return u.prior + [p for p in u.cands if is_major(p) and p not in u.prior]
+
+
+TOWN_STATUS_POPULATION = 2_000  # a place of this size (or an administrative centre) is a town
+
+
+def _is_town(p: Place) -> bool:
+    return p.feature_code.startswith(("PPLA", "PPLC")) or p.population >= TOWN_STATUS_POPULATION
+
+
+def _town_pool(u: Unit) -> list[Place]:
+    """What context chooses from: when the text calls the place a town ("captured
+    the town of Zarichne"), its towns only, if it has any; a hamlet of the name
+    nearer the paragraph's places is not what the writer meant."""
+    pool = _pool(u)
+    if not u.said_town:
+        return pool
+    towns = [p for p in pool if _is_town(p)]
+    return towns or pool
 
 
 def _front_anchor_ok(ctx: Context, p: Place, u: Unit) -> bool:
@@ -596,7 +615,7 @@ def _context_choice(ctx: Context, u: Unit) -> tuple[Place, str] | None:
         if u.fi < 0 and levels != ("paragraph",):
             break
         anchors = para if levels == ("paragraph",) else ctx.anchors(u, levels)
-        best, why = _choose(_pool(u), anchors, u.key, levels == ("paragraph",), u.weak)
+        best, why = _choose(_town_pool(u), anchors, u.key, levels == ("paragraph",), u.weak)
         if best is not None and _town_conflict(best, u.cands, para):
             return None
         if best is not None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import enum
 import re
 
-__all__ = ["Use", "place_use"]
+__all__ = ["Use", "called_town", "place_use"]
 
 
 class Use(enum.Enum):
@@ -205,3 +205,12 @@ def place_use(text: str, start: int, end: int, strict: bool = False) -> Use:
     if governed is Use.PLACE and strict:
         return Use.PLAIN  # a government is not a list item or "from"'s object by default
     return governed or Use.PLAIN
+
+
+_CALLED_TOWN = re.compile(r"\b(?:town|city|towns|cities)\s+of\s+$", re.I)
+
+
+def called_town(text: str, start: int) -> bool:
+    """The sentence calls the place a town or a city ("captured the town of X"):
+    reports say so of towns, not of hamlets."""
+    return _CALLED_TOWN.search(text[max(0, start - 20) : start]) is not None
