@@ -461,7 +461,7 @@ def _strong(u: Unit, places: list[Place]) -> list[Place]:
     return [p for p in places if p.place_id not in u.weak]
 
 
-def _settle_singles(ctx: Context) -> None:
+def _settle_singles(ctx: Context, final: bool = False) -> None:
     """One first-hand candidate (``unique``), or one in the front's oblasts that fits
     the front (``front-oblast``); the paragraph outranks both (a front's places
     spill over its oblasts; "Hruzke" among Dobropillya's villages is the one
@@ -476,7 +476,7 @@ def _settle_singles(ctx: Context) -> None:
             single, method = prior[0], "front-oblast"
         else:
             continue
-        if _against_bearing(ctx, u, single):
+        if _against_bearing(ctx, u, single, final):
             continue  # the sentence says where it is: the bearing step decides
         para = ctx.anchors(u, ("paragraph",))
         local, _ = _choose(u.cands, para, u.key, True, u.weak)
@@ -490,15 +490,16 @@ def _settle_singles(ctx: Context) -> None:
             ctx.settle(u, single, method)
 
 
-def _against_bearing(ctx: Context, u: Unit, p: Place) -> bool:
+def _against_bearing(ctx: Context, u: Unit, p: Place, final: bool) -> bool:
     """The sentence gives a bearing ("Hruzke (northeast of Dobropillya)") that ``p``
-    does not lie on, or whose reference is not found yet: a lone candidate in the
-    front's oblasts, 140 km away, is no answer before the bearing is read."""
+    does not lie on, or whose reference may still be found (until the ``final``
+    pass): a lone candidate in the front's oblasts, 140 km away, is no answer
+    before the bearing is read."""
     if u.bearing is None:
         return False
     ref, waiting = _bearing_ref(ctx, u)
     if ref is None:
-        return waiting
+        return waiting or (not final and ctx.gaz.has_key(u.bearing[1]))
     return p not in _bearing_fit(u, ref)
 
 
@@ -606,7 +607,8 @@ def _bearing_pending(ctx: Context, u: Unit) -> bool:
     if u.bearing is None or u.method == "bearing-":
         return False
     ref, waiting = _bearing_ref(ctx, u)
-    return waiting or ref is not None
+    # a reference named elsewhere in the section may be found in a later round
+    return waiting or ref is not None or ctx.gaz.has_key(u.bearing[1])
 
 
 def _context_choice(ctx: Context, u: Unit) -> tuple[Place, str] | None:
@@ -881,6 +883,7 @@ def _resolve_units(ctx: Context) -> None:
             break
     _context_rounds(ctx, defer=False)
     _settle_bearing_references(ctx)
+    _settle_singles(ctx, final=True)  # those that waited for their bearing's reference
     _settle_front_fallbacks(ctx)
     _settle_major_cities(ctx)
     _settle_prominent_towns(ctx)
