@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from geo._text import name_key
 from geo.distance import haversine_km
 from geo.model import Place
-from geo.places.fronts import RUSSIAN_OBLASTS
+from geo.places.fronts import FRONTS, RUSSIAN_OBLASTS
 from geo.places.gazetteer import Gazetteer, is_major
 
 GONE_CODES = frozenset({"PPLQ", "PPLH"})
@@ -312,3 +312,53 @@ def azimuth(a: Place, b: Place) -> float:
 def angle_off(a: float, b: float) -> float:
     d = abs(a - b) % 360.0
     return min(d, 360.0 - d)
+
+
+# --- a front's area ---------------------------------------------------------------------
+
+_AREA_BAND = 1.0  # degrees of latitude per band of the area's settlements
+
+
+def _area_bands(gaz: Gazetteer, front: str) -> dict[int, list[Place]]:
+    memo = gaz.memo("resolver.front-area")
+    bands: dict[int, list[Place]] | None = memo.get(front)
+    if bands is None:
+        f = FRONTS[front]
+        inside = f.oblasts | f.zone_oblasts
+        bands = {}
+        for p in gaz.places:
+            if p.precision == "settlement" and (p.oblast in inside or p.raion in f.zone_raions):
+                bands.setdefault(math.floor(p.lat / _AREA_BAND), []).append(p)
+        memo[front] = bands
+    return bands
+
+
+def front_area_km(gaz: Gazetteer, front: str | None, p: Place) -> float:
+    """How far ``p`` lies from a front's area (its oblasts and zone): 0 inside.
+
+    Memoised per (front, place) on the gazetteer; the area's settlements are
+    kept in latitude bands and only the bands within reach are scanned.
+    """
+    if front not in FRONTS:
+        return 0.0
+    memo = gaz.memo("resolver.front-area-km")
+    ck = (front, p.place_id)
+    got: float | None = memo.get(ck)
+    if got is None:
+        f = FRONTS[front]
+        if p.oblast in f.oblasts | f.zone_oblasts or p.raion in f.zone_raions:
+            got = 0.0
+        else:
+            bands = _area_bands(gaz, front)
+            band = math.floor(p.lat / _AREA_BAND)
+            got = math.inf
+            for reach in range(0, 6):  # a band is ~111 km: stop once a nearer band cannot win
+                near = list(bands.get(band - reach, ()))
+                if reach:
+                    near += bands.get(band + reach, ())
+                if near:
+                    got = min(got, min(km(p, q) for q in near))
+                if got <= reach * 111.0 * _AREA_BAND:
+                    break
+        memo[ck] = got
+    return got

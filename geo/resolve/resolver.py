@@ -55,6 +55,7 @@ from geo.resolve.candidates import (
     common_name,
     compass_degrees,
     dedupe,
+    front_area_km,
     is_home,
     is_main_name,
     km,
@@ -441,8 +442,26 @@ def _drop_far_uniques(ctx: Context) -> None:
                 ctx.unsettle(u, "far-from-front")
             continue
         obl = front_oblasts(u.cfront)
-        if u.fi >= 0 and obl and p.oblast not in obl and not _front_anchor_ok(ctx, p, u):
+        if u.fi >= 0 and obl and p.oblast not in obl and (
+            not _front_anchor_ok(ctx, p, u) or _far_without_strike(ctx, u, p)
+        ):
             ctx.unsettle(u, "far-from-front")
+
+
+def _far_without_strike(ctx: Context, u: Unit, p: Place) -> bool:
+    """A village far from its front's whole area and from the report's other places
+    of the front, named in no strike sentence and with no oblast given: a namesake
+    of a place the gazetteer lacks (a Mariupol neighbourhood, a town in
+    Transnistria), not an event 200 km off. Strikes reach anywhere (drones on
+    Odesa's coast under the Zaporizhia front) and stay."""
+    if any(m.kind in ("strike", "attack") or m.oblast_hint for m in u.mentions):
+        return False
+    if front_area_km(ctx.gaz, u.cfront, p) <= FAR_FROM_FRONT_KM:
+        return False
+    # the report's own places of the front, less the cities named as reference points
+    # (a 2022 Sumy-axis paragraph on Chernihiv's villages keeps Kozelets)
+    ref = [q for q in ctx.front_settlements(u) if not is_major(q)]
+    return not any(km(p, q) <= FAR_FROM_FRONT_KM for q in ref)
 
 
 def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
@@ -927,7 +946,30 @@ def _method(u: Unit) -> str:
     return "not-in-oblast" if not u.cands else "ambiguous"
 
 
-def _resolved(e: _Entry, u: Unit, shown: dict[int, list[Place]]) -> ResolvedMention:
+OFF_SECTION_KM = 100.0  # a place this far from its section front's places is not on that front
+
+
+def _off_section_front(ctx: Context, u: Unit, p: Place) -> bool:
+    """A place outside its section front's oblasts and far from every place the
+    report puts on that front (or, when it puts none there, outside the front's
+    zone): a strike on Odesa's coast listed under the
+    Zaporizhia front, a Chernihiv town in a 2022 Sumy-axis paragraph. The place
+    is right; the front is the section's heading, not where the event is, so the
+    event goes on the front of the place's own zone (or none)."""
+    if u.fi < 0 or not is_home(p):
+        return False
+    obl = front_oblasts(u.cfront)
+    if not obl or p.oblast in obl:
+        return False
+    ref = [q for q in ctx.front_settlements(u) if q.oblast in obl]
+    if not ref:  # nothing else of the front in the report: its oblasts decide
+        return zone_front(p) != u.cfront
+    return min(km(p, q) for q in ref) > OFF_SECTION_KM
+
+
+def _resolved(
+    ctx: Context, e: _Entry, u: Unit, shown: dict[int, list[Place]], off: dict[int, bool]
+) -> ResolvedMention:
     p = u.place
     if u.uid not in shown:  # one list per unit: a name repeated 100,000 times is not copied
         shown[u.uid] = [] if p else list(u.cands or u.all_cands)
@@ -935,6 +977,11 @@ def _resolved(e: _Entry, u: Unit, shown: dict[int, list[Place]]) -> ResolvedMent
     zf = zone_front(p) if p is not None else None
     if p is not None and _off_front(p, e):
         front, zf = None, None
+    elif p is not None and front is not None:
+        if u.uid not in off:
+            off[u.uid] = _off_section_front(ctx, u, p)
+        if off[u.uid]:
+            front = zf
     return ResolvedMention(
         mention=e.mention,
         front=front,
@@ -961,6 +1008,7 @@ def resolve_report(
     if online is not None:
         _resolve_online(ctx, online)
     shown: dict[int, list[Place]] = {}
+    off: dict[int, bool] = {}
     # a region named with a place abroad once says where it is for the whole report
     evidenced = {
         u.place.place_id for e, u, use in pairs
@@ -969,7 +1017,7 @@ def resolve_report(
     # a name asked for without a sentence (geocode, the geopy adapter) is a place
     asked = not report.text
     return [
-        _resolved(e, u, shown) for e, u, use in pairs
+        _resolved(ctx, e, u, shown, off) for e, u, use in pairs
         if u is not None
         and (u.place is None or asked or keeps(u.place, e.mention, use, evidenced))
     ]  # fmt: skip
