@@ -224,3 +224,35 @@ def test_the_town_of_a_name_is_one_of_its_towns_not_a_nearer_hamlet():
     rep2.fronts = [Front(name="Luhansk", sections=[Section("", _in_text(plain, names))])]
     hamlet = _place_of(resolve_report(rep2, gaz_()), "Zarichne")
     assert hamlet.place is not None and hamlet.place.place_id == "geonames:9114626"
+
+
+def test_a_strike_far_from_its_sections_front_goes_on_its_own_places_front():
+    # drones on a Black Sea resort listed under the Zaporizhia front: the place is
+    # right, the front is the heading's; the event carries no Zaporizhia label
+    res = _resolve(
+        [
+            _m("Orikhiv", 0), _m("Tokmak", 0), _m("Robotyne", 0),
+            _m("Odesa", 1, kind="strike"), _m("Fontanka", 1, kind="strike"),
+        ],
+        front="Zaporizhia",
+    )
+    fon = next(r for r in res if r.mention.text == "Fontanka")
+    assert fon.resolution.place is not None and fon.resolution.place.oblast == "Odesa"
+    assert fon.event_front != "Zaporizhia"
+    assert next(r for r in res if r.mention.text == "Tokmak").event_front == "Zaporizhia"
+
+
+def test_a_far_village_in_no_strike_sentence_is_a_missing_places_namesake():
+    # a neighbourhood of a front-line city the gazetteer lacks, whose only namesake
+    # is a village 200+ km away: unresolved, not an advance on the Black Sea coast
+    res = _resolve(
+        [_m("Mariupol", 0), _m("Vynohradar", 0, kind="advance"), _m("Volnovakha", 1)],
+        front="Donetsk",
+    )
+    assert _place_of(res, "Vynohradar").place is None
+    # the same village struck by drones is a strike there
+    hit = _resolve(
+        [_m("Mariupol", 0), _m("Vynohradar", 0, kind="strike"), _m("Volnovakha", 1)],
+        front="Donetsk",
+    )
+    assert _place_of(hit, "Vynohradar").place.oblast == "Odesa"
