@@ -170,3 +170,12 @@ def test_a_hamlet_abroad_named_like_a_plant_at_home_is_not_taken(gaz):
         "went on near Mariupol's port."
     )
     assert not [e for e in _events(text, gaz) if e[2] == "RU"]
+
+
+def test_a_name_qualified_with_its_country_is_that_countrys_place(gaz):
+    # a Sumy hamlet is called Rostov too; "Rostov, Russia" is the city
+    got = _events("Factories in Rostov, Russia, received the orders.", gaz)
+    assert [e for e in got if e[1] == "Rostov-on-Don"]
+    assert not [e for e in got if e[2] == "UA"]
+    far = _events("Volunteers trained near Omsk, Russia, that summer.", gaz)
+    assert [e for e in far if e[1] == "Omsk"]

@@ -33,7 +33,7 @@ from geo._text import name_key
 from geo.model import Mention, Place
 from geo.places.gazetteer import Gazetteer, is_major
 from geo.resolve.candidates import is_home
-from geo.resolve.usage import Use, place_use
+from geo.resolve.usage import Use, country_after, place_use
 
 __all__ = [
     "CAPITAL_CODE",
@@ -104,15 +104,18 @@ def drop_before(found: Sequence[Place], key: str, use: Use) -> bool:
     return bool(found) and use is not Use.PLACE and not any(is_home(p) for p in found)
 
 
-def strong_evidence(m: Mention) -> bool:
+def strong_evidence(m: Mention, text: str = "") -> bool:
     """The sentence says the place itself was hit, or names its region or country."""
-    return m.kind in STRONG_KINDS or bool(m.oblast_hint)
+    return (
+        m.kind in STRONG_KINDS or bool(m.oblast_hint)
+        or country_after(text, m.start, m.end) is not None
+    )  # fmt: skip
 
 
-def keeps(p: Place, m: Mention, use: Use, evidenced: set[str]) -> bool:
+def keeps(p: Place, m: Mention, use: Use, evidenced: set[str], text: str = "") -> bool:
     """A resolved place abroad stays on the map for this mention."""
     if is_home(p):
         return True
     if use is not Use.PLACE:
         return False
-    return not is_far_abroad(p) or strong_evidence(m) or p.place_id in evidenced
+    return not is_far_abroad(p) or strong_evidence(m, text) or p.place_id in evidenced

@@ -65,7 +65,7 @@ from geo.resolve.candidates import (
 )
 from geo.resolve.context import Context, Unit
 from geo.resolve.foreign import drop_before, is_capital, keeps, mention_use, own_spellings
-from geo.resolve.usage import Use, called_town
+from geo.resolve.usage import Use, called_town, country_after
 
 __all__ = ["OnlineLookup", "city_namesakes", "dedupe", "resolve_name", "resolve_report"]
 
@@ -132,7 +132,7 @@ def _as_written_in_russia(cands: list[Place], key: str) -> list[Place]:
     return [p for p in cands if p.country != "UA" or name_key(p.name) == key]
 
 
-def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer) -> Unit:
+def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer, hint: str | None) -> Unit:
     m = e.mention
     keys = name_keys(m.text, key)
     found = own_spellings(gaz, lookup(gaz, keys, bool(m.is_feature)), keys)
@@ -140,7 +140,7 @@ def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer) -> Unit:
     abroad = [p for p in found if not is_home(p)]
     if in_russia(e.cfront):
         home = _as_written_in_russia(home, key)
-    hinted = apply_hint(gaz, found, m.oblast_hint)
+    hinted = apply_hint(gaz, found, hint)
     if hinted is not None:
         cands, abroad = hinted, []
     else:
@@ -191,10 +191,12 @@ def _units(
         if drop:
             pairs.append((e, None, use))
             continue
-        ukey = (e.fi, e.si, m.paragraph, key, m.oblast_hint or "", m.bearing)
+        # "Rostov, Russia": the country the sentence names, when the parser gave no oblast
+        hint = m.oblast_hint or country_after(report.text, m.start, m.end)
+        ukey = (e.fi, e.si, m.paragraph, key, hint or "", m.bearing)
         u = by_key.get(ukey)
         if u is None:
-            u = by_key[ukey] = _new_unit(len(units), e, key, gaz)
+            u = by_key[ukey] = _new_unit(len(units), e, key, gaz, hint)
             units.append(u)
         u.mentions.append(m)
         u.orders.append(order)
@@ -1012,14 +1014,15 @@ def resolve_report(
     # a region named with a place abroad once says where it is for the whole report
     evidenced = {
         u.place.place_id for e, u, use in pairs
-        if u is not None and u.place is not None and use is Use.PLACE and e.mention.oblast_hint
+        if u is not None and u.place is not None and use is Use.PLACE
+        and (e.mention.oblast_hint or country_after(report.text, e.mention.start, e.mention.end))
     }  # fmt: skip
     # a name asked for without a sentence (geocode, the geopy adapter) is a place
     asked = not report.text
     return [
         _resolved(ctx, e, u, shown, off) for e, u, use in pairs
         if u is not None
-        and (u.place is None or asked or keeps(u.place, e.mention, use, evidenced))
+        and (u.place is None or asked or keeps(u.place, e.mention, use, evidenced, report.text))
     ]  # fmt: skip
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import enum
 import re
 
-__all__ = ["Use", "called_town", "place_use"]
+__all__ = ["Use", "called_town", "country_after", "place_use"]
 
 
 class Use(enum.Enum):
@@ -214,3 +214,17 @@ def called_town(text: str, start: int) -> bool:
     """The sentence calls the place a town or a city ("captured the town of X"):
     reports say so of towns, not of hamlets."""
     return _CALLED_TOWN.search(text[max(0, start - 20) : start]) is not None
+
+
+_COUNTRY_AFTER = re.compile(
+    r"(?:,\s*|\s*\(\s*(?:in\s+)?)(?:(?:western|eastern|southern|northern|central|"
+    r"southwestern|southeastern|northwestern|northeastern)\s+)?(Russia|Belarus)\b"
+)
+
+
+def country_after(text: str, start: int, end: int) -> str | None:
+    """The country a name is qualified with ("Rostov, Russia", "Gomel (Belarus)")."""
+    if not text or end <= start:
+        return None
+    m = _COUNTRY_AFTER.match(text, end, min(len(text), end + 40))
+    return m.group(1) if m else None
