@@ -57,7 +57,7 @@ def test_a_sentence_that_puts_something_there_names_a_place(sentence, name):
         ("The Governor of Tula promised more money.", "Tula"),
         ("Commissioner Anna Petrova-Belova visited the camp.", "Belova"),
         ("Danilov stated that the line held.", "Danilov"),
-        ("Historians still argue about the Siege of Leningrad.", "Leningrad"),
+        ("Historians still argue about the Treaty of Brest.", "Brest"),
     ],
 )
 def test_a_sentence_that_makes_it_a_party_names_an_actor(sentence, name):
@@ -179,3 +179,16 @@ def test_a_name_qualified_with_its_country_is_that_countrys_place(gaz):
     assert not [e for e in got if e[2] == "UA"]
     far = _events("Volunteers trained near Omsk, Russia, that summer.", gaz)
     assert [e for e in far if e[1] == "Omsk"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troops dug in for the defense of Kyiv that week.",
+        "Columns tried to close the encirclement of Kyiv from the west.",
+        "Shelling hit Kyiv's western outskirts again.",
+        "The line ran far from central Kyiv, which stayed calm.",
+    ],
+)
+def test_kyiv_fought_over_is_a_place(sentence, gaz):
+    assert [e for e in _events(sentence, gaz) if e[1] == "Kyiv"]

@@ -33,7 +33,7 @@ from geo._text import name_key
 from geo.model import Mention, Place
 from geo.places.gazetteer import Gazetteer, is_major
 from geo.resolve.candidates import is_home
-from geo.resolve.usage import Use, country_after, place_use
+from geo.resolve.usage import Use, country_after, place_use, speaks
 
 __all__ = [
     "CAPITAL_CODE",
@@ -90,7 +90,11 @@ def mention_use(text: str, m: Mention, capital: bool) -> Use:
     """How the mention's sentence uses the name; a name asked for alone is a place."""
     if not text or name_key(text[m.start : m.end]) != name_key(m.text):
         return Use.PLACE
-    return place_use(text, m.start, m.end, strict=capital)
+    use = place_use(text, m.start, m.end, strict=capital)
+    if use is Use.ACTOR and speaks(text, m.end):
+        return Use.ACTOR
+    # an actor by the wider test only: for a capital at home this is still a place
+    return Use.PLAIN if use is Use.ACTOR and capital else use
 
 
 def drop_before(found: Sequence[Place], key: str, use: Use) -> bool:

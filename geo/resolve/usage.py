@@ -36,7 +36,7 @@ from __future__ import annotations
 import enum
 import re
 
-__all__ = ["Use", "called_town", "country_after", "place_use"]
+__all__ = ["Use", "called_town", "country_after", "place_use", "speaks"]
 
 
 class Use(enum.Enum):
@@ -67,7 +67,10 @@ _AREA_OF = frozenset({
     "outskirts", "suburb", "suburbs", "vicinity", "village", "town", "city", "settlement",
     "area", "areas", "region", "centre", "center", "environs", "port", "direction",
     "districts", "district", "streets", "residents", "oblast", "territory", "km", "kilometers",
-    "kilometres", "miles",
+    "kilometres", "miles", "defense", "defence", "defenses", "defences", "envelopment",
+    "encirclement", "flank", "flanks", "approaches", "assault", "assaults", "siege",
+    "capture", "seizure", "control", "shelling", "bombardment", "bombing", "occupation",
+    "liberation", "part", "parts", "heart", "edge", "center", "outskirt", "rear", "west",
 })  # fmt: skip
 # what follows a place: Belgorod Oblast, Millerovo air base, the Moscow suburb of Krasnogorsk
 _PLACE_AFTER = re.compile(
@@ -228,3 +231,24 @@ def country_after(text: str, start: int, end: int) -> str | None:
         return None
     m = _COUNTRY_AFTER.match(text, end, min(len(text), end + 40))
     return m.group(1) if m else None
+
+
+# a government speaking or deciding: "Kyiv said", "Kyiv's officials", "Kyiv rejects"
+_SPEAKS = re.compile(
+    r"(?:(?:'s|’s)\s+(?:\w+\s+)?(?:government|officials|leadership|authorities|"
+    r"negotiators|envoys?|delegation|position|claims?|statement|refusal|decision|demands?)\b|"
+    r"\s+(?:has\s+|had\s+|also\s+|reportedly\s+|repeatedly\s+|again\s+|officially\s+|"
+    r"still\s+|now\s+|then\s+|did\s+not\s+|does\s+not\s+|will\s+not\s+)?"
+    r"(?:said|says|stated|states|claimed|claims|accused|accuses|denied|denies|announced|"
+    r"announces|insisted|insists|warned|warns|responded|responds|rejected|rejects|refused|"
+    r"refuses|demanded|demands|wants|wanted|hopes|seeks|sought|believes|argued|argues|"
+    r"threatened|threatens|blamed|blames|agreed|agrees|decided|decides|ordered|signed|"
+    r"withdraw|accept|accepted|accepts|negotiate|negotiates|negotiated)\b)",
+)
+
+
+def speaks(text: str, end: int) -> bool:
+    """The name is a government that speaks or decides ("Kyiv rejects the terms",
+    "Kyiv's negotiators"): the narrow test for a capital at home, whose name is
+    far more often the city the fighting is about."""
+    return _SPEAKS.match(text, end, min(len(text), end + 60)) is not None
