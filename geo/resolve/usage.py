@@ -70,7 +70,7 @@ _AREA_OF = frozenset({
     "kilometres", "miles", "defense", "defence", "defenses", "defences", "envelopment",
     "encirclement", "flank", "flanks", "approaches", "assault", "assaults", "siege",
     "capture", "seizure", "control", "shelling", "bombardment", "bombing", "occupation",
-    "liberation", "part", "parts", "heart", "edge", "center", "outskirt", "rear", "west",
+    "liberation", "part", "parts", "heart", "edge", "outskirt", "rear",
 })  # fmt: skip
 # what follows a place: Belgorod Oblast, Millerovo air base, the Moscow suburb of Krasnogorsk
 _PLACE_AFTER = re.compile(
