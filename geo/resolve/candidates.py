@@ -16,6 +16,8 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from geo._text import name_key
 from geo.distance import haversine_km
 from geo.model import Place
@@ -319,17 +321,18 @@ def angle_off(a: float, b: float) -> float:
 _AREA_BAND = 1.0  # degrees of latitude per band of the area's settlements
 
 
-def _area_bands(gaz: Gazetteer, front: str) -> dict[int, list[Place]]:
+def _area_bands(gaz: Gazetteer, front: str) -> dict[int, np.ndarray]:
+    """The settlements of a front's oblasts and zone as (lat, lon) arrays per band."""
     memo = gaz.memo("resolver.front-area")
-    bands: dict[int, list[Place]] | None = memo.get(front)
+    bands: dict[int, np.ndarray] | None = memo.get(front)
     if bands is None:
         f = FRONTS[front]
         inside = f.oblasts | f.zone_oblasts
-        bands = {}
+        lists: dict[int, list[tuple[float, float]]] = {}
         for p in gaz.places:
             if p.precision == "settlement" and (p.oblast in inside or p.raion in f.zone_raions):
-                bands.setdefault(math.floor(p.lat / _AREA_BAND), []).append(p)
-        memo[front] = bands
+                lists.setdefault(math.floor(p.lat / _AREA_BAND), []).append((p.lat, p.lon))
+        bands = memo[front] = {b: np.array(v, dtype=float) for b, v in lists.items()}
     return bands
 
 
@@ -337,28 +340,27 @@ def front_area_km(gaz: Gazetteer, front: str | None, p: Place) -> float:
     """How far ``p`` lies from a front's area (its oblasts and zone): 0 inside.
 
     Memoised per (front, place) on the gazetteer; the area's settlements are
-    kept in latitude bands and only the bands within reach are scanned.
+    kept in latitude bands and only the bands within reach are measured.
     """
-    if front not in FRONTS:
+    if front is None or front not in FRONTS:
         return 0.0
     memo = gaz.memo("resolver.front-area-km")
     ck = (front, p.place_id)
     got: float | None = memo.get(ck)
     if got is None:
         f = FRONTS[front]
+        got = math.inf
         if p.oblast in f.oblasts | f.zone_oblasts or p.raion in f.zone_raions:
             got = 0.0
-        else:
-            bands = _area_bands(gaz, front)
-            band = math.floor(p.lat / _AREA_BAND)
-            got = math.inf
-            for reach in range(0, 6):  # a band is ~111 km: stop once a nearer band cannot win
-                near = list(bands.get(band - reach, ()))
-                if reach:
-                    near += bands.get(band + reach, ())
-                if near:
-                    got = min(got, min(km(p, q) for q in near))
-                if got <= reach * 111.0 * _AREA_BAND:
-                    break
+        bands = _area_bands(gaz, front)
+        band = math.floor(p.lat / _AREA_BAND)
+        # a band is ~111 km of latitude: stop once no farther band can be nearer
+        for reach in range(6) if got else ():
+            for b in {band - reach, band + reach}:
+                pts = bands.get(b)
+                if pts is not None:
+                    got = min(got, float(np.min(haversine_km(p.lat, p.lon, pts[:, 0], pts[:, 1]))))
+            if got <= reach * 111.0 * _AREA_BAND:
+                break
         memo[ck] = got
     return got
