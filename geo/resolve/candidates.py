@@ -41,6 +41,20 @@ def km(a: Place, b: Place) -> float:
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
+_VECTOR_MIN = 32  # places from which one numpy call is cheaper than a loop
+
+
+def min_km(p: Place, qs: Sequence[Place]) -> float:
+    """Kilometres from ``p`` to the nearest of ``qs`` (infinity when there are none)."""
+    if not qs:
+        return math.inf
+    if len(qs) < _VECTOR_MIN:
+        return min(km(p, q) for q in qs)
+    lat = np.fromiter((q.lat for q in qs), float, len(qs))
+    lon = np.fromiter((q.lon for q in qs), float, len(qs))
+    return float(np.min(haversine_km(p.lat, p.lon, lat, lon)))
+
+
 def is_home(p: Place) -> bool:
     """Ukraine, and the oblasts abroad that a front runs through."""
     return p.country == "UA" or p.oblast in HOME_ABROAD_OBLASTS

@@ -40,7 +40,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from geo._text import name_key
+from geo.distance import haversine_km
 from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention, Section
 from geo.places.fronts import canonical_front, front_oblasts, in_russia
 from geo.places.gazetteer import MAJOR_CODES, Gazetteer, is_major
@@ -60,6 +63,7 @@ from geo.resolve.candidates import (
     is_main_name,
     km,
     lookup,
+    min_km,
     name_keys,
     variant_only,
 )
@@ -286,11 +290,7 @@ def _choose(
     if len(cands) == 1:
         # the only first-hand namesake where the report is
         return (cands[0], "") if _near(cands[0], anchors, MAX_ANCHOR_KM) else (None, "")
-    scored: list[tuple[float, float, Place]] = []
-    for c in cands:
-        dists = [(km(c, a), w) for a, w in anchors]
-        s = sum(w * math.exp(-d / SIGMA_KM) for d, w in dists)
-        scored.append((s, min(d for d, _ in dists), c))
+    scored = _scores(cands, anchors)
     scored.sort(key=lambda t: (-t[0], t[1]))
     (s1, d1, best), (s2, _d2, _) = scored[0], scored[1]
     if d1 > MAX_ANCHOR_KM:
@@ -301,6 +301,31 @@ def _choose(
             return None, ""
         return best, ""
     return _tie_break(scored, s1, cands, anchors, key)
+
+
+_VECTOR_PAIRS = 256  # candidate x anchor pairs from which numpy is cheaper than a loop
+
+
+def _scores(cands: list[Place], anchors: Anchors) -> list[tuple[float, float, Place]]:
+    """(score, nearest anchor km, candidate): each anchor adds its weight times
+    exp(-distance / SIGMA_KM). A name with a hundred namesakes in a front with a
+    hundred places is a matrix, computed at once."""
+    if len(cands) * len(anchors) < _VECTOR_PAIRS:
+        out = []
+        for c in cands:
+            dists = [(km(c, a), w) for a, w in anchors]
+            s = sum(w * math.exp(-d / SIGMA_KM) for d, w in dists)
+            out.append((s, min(d for d, _ in dists), c))
+        return out
+    alat = np.array([a.lat for a, _ in anchors])
+    alon = np.array([a.lon for a, _ in anchors])
+    w = np.array([w for _, w in anchors])
+    clat = np.array([c.lat for c in cands])[:, None]
+    clon = np.array([c.lon for c in cands])[:, None]
+    d = haversine_km(clat, clon, alat[None, :], alon[None, :])
+    s = (w[None, :] * np.exp(-d / SIGMA_KM)).sum(axis=1)
+    dmin = d.min(axis=1)
+    return [(float(s[i]), float(dmin[i]), c) for i, c in enumerate(cands)]
 
 
 def _village_over_city(d1: float, majors: list[Place], anchors: Anchors, local: bool) -> bool:
@@ -410,7 +435,7 @@ def _front_anchor_ok(ctx: Context, p: Place, u: Unit) -> bool:
     ref = ctx.front_settlements(u)
     if u.fi < 0 or not ref:
         return True
-    return min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+    return min_km(p, ref) <= FAR_FROM_FRONT_KM
 
 
 # --- the steps ------------------------------------------------------------------------
@@ -463,7 +488,7 @@ def _far_without_strike(ctx: Context, u: Unit, p: Place) -> bool:
     # the report's own places of the front, less the cities named as reference points
     # (a 2022 Sumy-axis paragraph on Chernihiv's villages keeps Kozelets)
     ref = [q for q in ctx.front_settlements(u) if not is_major(q)]
-    return not any(km(p, q) <= FAR_FROM_FRONT_KM for q in ref)
+    return min_km(p, ref) > FAR_FROM_FRONT_KM
 
 
 def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
@@ -475,7 +500,7 @@ def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
     if is_main_name(p, u.key) and any(m.kind == "strike" for m in u.mentions):
         return True  # "struck Millerovo air base": a strike reaches across the border
     ref = ctx.front_settlements(u) + [a for a, _ in ctx.anchors(u, ALL_LEVELS)]
-    return bool(ref) and min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+    return bool(ref) and min_km(p, ref) <= FAR_FROM_FRONT_KM
 
 
 def _strong(u: Unit, places: list[Place]) -> list[Place]:
@@ -966,7 +991,7 @@ def _off_section_front(ctx: Context, u: Unit, p: Place) -> bool:
     ref = [q for q in ctx.front_settlements(u) if q.oblast in obl]
     if not ref:  # nothing else of the front in the report: its oblasts decide
         return zone_front(p) != u.cfront
-    return min(km(p, q) for q in ref) > OFF_SECTION_KM
+    return min_km(p, ref) > OFF_SECTION_KM
 
 
 def _resolved(
