@@ -216,9 +216,7 @@ def test_the_town_of_a_name_is_one_of_its_towns_not_a_nearer_hamlet():
     rep.fronts = [Front(name="Luhansk", sections=[Section("", _in_text(text, names))])]
     zar = _place_of(resolve_report(rep, gaz_()), "Zarichne")
     # a nameless hamlet of the name lies next to Novotoshkivske; the town is near Lyman
-    assert zar.place is None or zar.place.population >= 2000 or zar.place.feature_code.startswith(
-        "PPLA"
-    ), zar
+    assert zar.place is not None and zar.place.place_id == "geonames:705808", zar
     plain = text.replace("the town of ", "")
     rep2 = Report(date=dt.date(2022, 4, 27), format="test", title="", text=plain)
     rep2.fronts = [Front(name="Luhansk", sections=[Section("", _in_text(plain, names))])]
@@ -256,3 +254,17 @@ def test_a_far_village_in_no_strike_sentence_is_a_missing_places_namesake():
         front="Donetsk",
     )
     assert _place_of(hit, "Vynohradar").place.oblast == "Odesa"
+
+
+def test_a_road_named_after_a_town_means_the_town():
+    # a village of the same name lies next to Marinka; the highway is named after the town
+    text = (
+        "Units near Marinka and Krasnohorivka reached the H20 "
+        "Kostiantynivka-Donetsk City highway."
+    )
+    names = ["Marinka", "Krasnohorivka", "Kostiantynivka", "Donetsk City"]
+    rep = Report(date=dt.date(2022, 12, 7), format="test", title="", text=text)
+    rep.fronts = [Front(name="Donetsk", sections=[Section("", _in_text(text, names))])]
+    kos = _place_of(resolve_report(rep, gaz_()), "Kostiantynivka")
+    assert kos.place is not None and kos.place.place_id == "geonames:705104", kos
+    assert kos.method == "road-end"

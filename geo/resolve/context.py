@@ -52,6 +52,7 @@ class Unit:
     weak: frozenset[str] = frozenset()  # candidates only a generated spelling variant gave
     abroad_context: bool = False  # the text points abroad: foreign places are plausible
     said_town: bool = False  # the text calls it a town or a city ("the town of Zarichne")
+    road_end: bool = False  # it names an end of a road ("the Kostiantynivka-Donetsk highway")
     place: Place | None = None
     method: str = ""
     tried: int = -1  # the context version when context last failed to decide this unit

@@ -69,7 +69,7 @@ from geo.resolve.candidates import (
 )
 from geo.resolve.context import Context, Unit
 from geo.resolve.foreign import drop_before, is_capital, keeps, mention_use, own_spellings
-from geo.resolve.usage import Use, called_town, country_after
+from geo.resolve.usage import Use, called_town, country_after, road_end
 
 __all__ = ["OnlineLookup", "city_namesakes", "dedupe", "resolve_name", "resolve_report"]
 
@@ -205,6 +205,7 @@ def _units(
         u.mentions.append(m)
         u.orders.append(order)
         u.said_town = u.said_town or called_town(report.text, m.start)
+        u.road_end = u.road_end or road_end(report.text, m.start, m.end)
         pairs.append((e, u, use))
     _open_abroad(units)
     ctx = Context(gaz, units, [u for _, u, _ in pairs if u is not None])
@@ -659,11 +660,21 @@ def _bearing_pending(ctx: Context, u: Unit) -> bool:
 
 def _context_choice(ctx: Context, u: Unit) -> tuple[Place, str] | None:
     para = ctx.anchors(u, ("paragraph",))
+    pool = _town_pool(u)
+    if u.said_town and len(pool) == 1 and len(u.cands) > 1 and _near(pool[0], para, MAX_ANCHOR_KM):
+        return pool[0], "context-town"  # "the town of X": its one town near the paragraph
+    if u.road_end:
+        towns = [p for p in u.cands if p.population >= TOWN_POPULATION or is_major(p)]
+        fits = _near(towns[0], para, FAR_FROM_FRONT_KM) if towns and para else bool(towns) and (
+            u.fi < 0 or towns[0].oblast in front_oblasts(u.cfront)
+        )
+        if len(towns) == 1 and fits:
+            return towns[0], "road-end"  # "the Kostiantynivka-Donetsk highway": the town
     for method, levels in _LADDER:
         if u.fi < 0 and levels != ("paragraph",):
             break
         anchors = para if levels == ("paragraph",) else ctx.anchors(u, levels)
-        best, why = _choose(_town_pool(u), anchors, u.key, levels == ("paragraph",), u.weak)
+        best, why = _choose(pool, anchors, u.key, levels == ("paragraph",), u.weak)
         if best is not None and _town_conflict(best, u.cands, para):
             return None
         if best is not None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import enum
 import re
 
-__all__ = ["Use", "called_town", "country_after", "place_use", "speaks"]
+__all__ = ["Use", "called_town", "country_after", "place_use", "road_end", "speaks"]
 
 
 class Use(enum.Enum):
@@ -252,3 +252,23 @@ def speaks(text: str, end: int) -> bool:
     "Kyiv's negotiators"): the narrow test for a capital at home, whose name is
     far more often the city the fighting is about."""
     return _SPEAKS.match(text, end, min(len(text), end + 60)) is not None
+
+
+_ROAD = (
+    r"(?i:highway|road|motorway|railway|railroad|rail\s+line|"
+    r"ground\s+line\s+of\s+communication|GLOC)"
+)
+_ROAD_AFTER_FIRST = re.compile(r"[-–]\s?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s+" + _ROAD + r"\b")
+_ROAD_AFTER_SECOND = re.compile(r"\s+" + _ROAD + r"\b")
+_FIRST_BEFORE = re.compile(r"[A-Z][\w’'-]*(?:\s+City)?\s?[-–]\s?$")
+
+
+def road_end(text: str, start: int, end: int) -> bool:
+    """The name is an end of a road ("the H20 Kostiantynivka-Donetsk City highway"):
+    roads are named after the towns they join, not after villages."""
+    after = text[end : end + 60]
+    if _ROAD_AFTER_FIRST.match(after):
+        return True
+    return bool(
+        _ROAD_AFTER_SECOND.match(after) and _FIRST_BEFORE.search(text[max(0, start - 40) : start])
+    )
