@@ -71,6 +71,26 @@ def _cycle(parts: tuple[str, ...], sep: str, size: int) -> str:
     raise AssertionError  # unreachable: cycle never ends
 
 
+def _random_names(size: int) -> str:
+    """Sentences of distinct gazetteer names (a seeded draw: the same text every run)."""
+    import random
+
+    from geo.places.gazetteer import load_gazetteer
+
+    names = sorted({p.name for p in load_gazetteer().places if p.name.isascii()})
+    rng = random.Random(12)
+    out: list[str] = []
+    n = 0
+    while n < size:
+        para = " ".join(
+            f"Russian forces attacked near {rng.choice(names)} and {rng.choice(names)}."
+            for _ in range(6)
+        )
+        out.append(para)
+        n += len(para) + 2
+    return "\n\n".join(out) + "\n"
+
+
 # shape -> (file name, bytes of about ``size``)
 SHAPES: dict[str, Callable[[int], tuple[str, bytes]]] = {
     # Markdown emphasis with nothing to close it (the reader's italic regex).
@@ -105,6 +125,12 @@ SHAPES: dict[str, Callable[[int], tuple[str, bytes]]] = {
     "bad-heading": lambda n: (
         "heading.txt",
         (TITLE + "Kharkiv Front – Initiative " + _fill("Zz", n) + "\n\nVovchansk\n").encode(),
+    ),
+    # Many distinct real names, a few per sentence and paragraph, under one front: every
+    # name is its own unit with its own namesakes (the resolver's per-unit work).
+    "random-names": lambda n: (
+        "names.txt",
+        (TITLE + FRONT + _random_names(n)).encode(),
     ),
     # HTML: deeply nested and unclosed tags.
     "html-nesting": lambda n: (

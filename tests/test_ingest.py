@@ -364,9 +364,28 @@ def test_real_reports_become_facts_only_events(tmp_path):
     assert len(gdf) == sum(r.events for r in results) and gdf["id"].is_unique
     for c in ("id", "date", "place", "place_id", "mention", "status", "kind", "precision"):
         assert gdf[c].notna().all(), c
+    # A place abroad is on a front only when it lies in that front's own oblasts
+    # (the Kursk front); strikes and other places abroad carry no front.
+    from geo.places.fronts import front_oblasts
+    from geo.places.gazetteer import load_gazetteer
+
+    by_id = {p.place_id: p for p in load_gazetteer().places}
     x, y = gdf.geometry.x, gdf.geometry.y
     in_ua = x.between(UA_BBOX[0], UA_BBOX[2]) & y.between(UA_BBOX[1], UA_BBOX[3])
-    assert (in_ua | gdf["front"].notna()).all()
+    abroad = gdf[~in_ua]
+    wrong_front = [
+        (r.mention, r.place, r.front) for r in abroad.itertuples()
+        if r.front is not None and str(r.front) != "nan"
+        and by_id[r.place_id].oblast not in front_oblasts(str(r.front))
+    ]  # fmt: skip
+    assert not wrong_front
+    # The news and the day series name Moscow mostly as the government ("Moscow
+    # claims", "Moscow's forces"): only the few sentences that put something
+    # in or near it may become events there.
+    texts = [p.read_text("utf-8") for p in paths if "isw" not in p.name]
+    said = sum(t.count("Moscow") for t in texts)
+    on_moscow = int((gdf["place"] == "Moscow").sum())
+    assert said >= 20 and on_moscow * 4 < said, (on_moscow, said)
     # No sentence of a report reaches the stored files (titles are facts, allowed).
     for r, path in zip(results, paths, strict=True):
         stored = Path(r.out_file).read_text("utf-8")

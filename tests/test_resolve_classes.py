@@ -141,3 +141,130 @@ def test_a_capital_gives_way_to_a_village_among_far_away_fighting(gaz):
     assert res.place is None or res.place.oblast != "Rivne"
     # ...while a capital named alone stays the capital
     assert _id(resolve_name("Kyiv", gaz, front="Sumy")) == "703448"
+
+
+def _place_of(res, text: str):
+    return next(r for r in res if r.mention.text == text).resolution
+
+
+def test_a_lone_front_oblast_namesake_must_lie_on_the_sentences_bearing():
+    # Hruzke, written the Ukrainian way, is in Donetsk Oblast only under its Russian
+    # form; the Hruzke spelled so lies in Zaporizhzhia Oblast, 140 km away and not
+    # northeast of Dobropillya. The bearing's reference is named in another paragraph.
+    res = _resolve(
+        [
+            _m("Dobropillya", 0), _m("Kucheriv Yar", 0), _m("Nove Shakhove", 0),
+            _m("Hruzke", 1, bearing=("northeast", "Dobropillya")),
+            # the front reaches the Zaporizhzhia border further south
+            _m("Velyka Novosilka", 2), _m("Vuhledar", 2), _m("Huliaipole", 2),
+        ],
+        front="Donetsk",
+    )
+    hr = _place_of(res, "Hruzke")
+    assert hr.place is not None and hr.place.place_id == "geonames:707958", hr
+
+
+def test_a_bearing_is_read_once_its_reference_is_found_before_context_decides():
+    # "south of Borova near Oleksandrivka": two Oleksandrivkas lie within 30 km of
+    # Borova; context alone takes the one nearer the paragraph's other places
+    res = _resolve(
+        [
+            _m("Borova"), _m("Kopanky", bearing=("east", "Borova")),
+            _m("Novoyehorivka", bearing=("southeast", "Borova")),
+            _m("Oleksandrivka", bearing=("south", "Borova")),
+        ],
+        front="Luhansk",
+    )
+    assert _id(_place_of(res, "Oleksandrivka")) == "713622"
+
+
+def test_a_town_named_as_every_bearings_reference_is_the_one_they_all_fit():
+    # a direction named after a village name a hundred places bear, and its
+    # villages placed by bearings from it
+    res = _resolve(
+        [
+            _m("Oleksandrivka"),
+            _m("Ivanivka", bearing=("northeast", "Oleksandrivka")),
+            _m("Zelenyi Hai", bearing=("northeast", "Oleksandrivka")),
+            _m("Verbove", bearing=("southeast", "Oleksandrivka")),
+            _m("Oleksandrohrad"), _m("Andriivka-Klevtsove"),
+        ],
+        front="Donetsk",
+    )
+    ol = _place_of(res, "Oleksandrivka")
+    assert ol.place is not None, ol.method
+    assert haversine_km(ol.place.lat, ol.place.lon, 47.971, 36.238) < 5
+    assert ol.method == "bearing-reference"
+
+
+def _in_text(text: str, names: list[str]) -> list[Mention]:
+    out, pos = [], 0
+    for n in names:
+        i = text.index(n, pos)
+        out.append(Mention(text=n, start=i, end=i + len(n), key=name_key(n), paragraph=0))
+        pos = i + len(n)
+    return out
+
+
+def test_the_town_of_a_name_is_one_of_its_towns_not_a_nearer_hamlet():
+    text = (
+        "Units moving south from Svatove took the town of Zarichne, while others "
+        "pressed on Popasna and near Novotoshkivske."
+    )
+    names = ["Svatove", "Zarichne", "Popasna", "Novotoshkivske"]
+    rep = Report(date=dt.date(2022, 4, 27), format="test", title="", text=text)
+    rep.fronts = [Front(name="Luhansk", sections=[Section("", _in_text(text, names))])]
+    zar = _place_of(resolve_report(rep, gaz_()), "Zarichne")
+    # a nameless hamlet of the name lies next to Novotoshkivske; the town is near Lyman
+    assert zar.place is not None and zar.place.place_id == "geonames:705808", zar
+    plain = text.replace("the town of ", "")
+    rep2 = Report(date=dt.date(2022, 4, 27), format="test", title="", text=plain)
+    rep2.fronts = [Front(name="Luhansk", sections=[Section("", _in_text(plain, names))])]
+    hamlet = _place_of(resolve_report(rep2, gaz_()), "Zarichne")
+    assert hamlet.place is not None and hamlet.place.place_id == "geonames:9114626"
+
+
+def test_a_strike_far_from_its_sections_front_goes_on_its_own_places_front():
+    # drones on a Black Sea resort listed under the Zaporizhia front: the place is
+    # right, the front is the heading's; the event carries no Zaporizhia label
+    res = _resolve(
+        [
+            _m("Orikhiv", 0), _m("Tokmak", 0), _m("Robotyne", 0),
+            _m("Odesa", 1, kind="strike"), _m("Fontanka", 1, kind="strike"),
+        ],
+        front="Zaporizhia",
+    )
+    fon = next(r for r in res if r.mention.text == "Fontanka")
+    assert fon.resolution.place is not None and fon.resolution.place.oblast == "Odesa"
+    assert fon.event_front != "Zaporizhia"
+    assert next(r for r in res if r.mention.text == "Tokmak").event_front == "Zaporizhia"
+
+
+def test_a_far_village_in_no_strike_sentence_is_a_missing_places_namesake():
+    # a neighbourhood of a front-line city the gazetteer lacks, whose only namesake
+    # is a village 200+ km away: unresolved, not an advance on the Black Sea coast
+    res = _resolve(
+        [_m("Mariupol", 0), _m("Vynohradar", 0, kind="advance"), _m("Volnovakha", 1)],
+        front="Donetsk",
+    )
+    assert _place_of(res, "Vynohradar").place is None
+    # the same village struck by drones is a strike there
+    hit = _resolve(
+        [_m("Mariupol", 0), _m("Vynohradar", 0, kind="strike"), _m("Volnovakha", 1)],
+        front="Donetsk",
+    )
+    assert _place_of(hit, "Vynohradar").place.oblast == "Odesa"
+
+
+def test_a_road_named_after_a_town_means_the_town():
+    # a village of the same name lies next to Marinka; the highway is named after the town
+    text = (
+        "Units near Marinka and Krasnohorivka reached the H20 "
+        "Kostiantynivka-Donetsk City highway."
+    )
+    names = ["Marinka", "Krasnohorivka", "Kostiantynivka", "Donetsk City"]
+    rep = Report(date=dt.date(2022, 12, 7), format="test", title="", text=text)
+    rep.fronts = [Front(name="Donetsk", sections=[Section("", _in_text(text, names))])]
+    kos = _place_of(resolve_report(rep, gaz_()), "Kostiantynivka")
+    assert kos.place is not None and kos.place.place_id == "geonames:705104", kos
+    assert kos.method == "road-end"

@@ -16,10 +16,12 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from geo._text import name_key
 from geo.distance import haversine_km
 from geo.model import Place
-from geo.places.fronts import RUSSIAN_OBLASTS
+from geo.places.fronts import FRONTS, RUSSIAN_OBLASTS
 from geo.places.gazetteer import Gazetteer, is_major
 
 GONE_CODES = frozenset({"PPLQ", "PPLH"})
@@ -37,6 +39,20 @@ HOME_ABROAD_OBLASTS: frozenset[str] = RUSSIAN_OBLASTS
 
 def km(a: Place, b: Place) -> float:
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+_VECTOR_MIN = 32  # places from which one numpy call is cheaper than a loop
+
+
+def min_km(p: Place, qs: Sequence[Place]) -> float:
+    """Kilometres from ``p`` to the nearest of ``qs`` (infinity when there are none)."""
+    if not qs:
+        return math.inf
+    if len(qs) < _VECTOR_MIN:
+        return min(km(p, q) for q in qs)
+    lat = np.fromiter((q.lat for q in qs), float, len(qs))
+    lon = np.fromiter((q.lon for q in qs), float, len(qs))
+    return float(np.min(haversine_km(p.lat, p.lon, lat, lon)))
 
 
 def is_home(p: Place) -> bool:
@@ -312,3 +328,53 @@ def azimuth(a: Place, b: Place) -> float:
 def angle_off(a: float, b: float) -> float:
     d = abs(a - b) % 360.0
     return min(d, 360.0 - d)
+
+
+# --- a front's area ---------------------------------------------------------------------
+
+_AREA_BAND = 1.0  # degrees of latitude per band of the area's settlements
+
+
+def _area_bands(gaz: Gazetteer, front: str) -> dict[int, np.ndarray]:
+    """The settlements of a front's oblasts and zone as (lat, lon) arrays per band."""
+    memo = gaz.memo("resolver.front-area")
+    bands: dict[int, np.ndarray] | None = memo.get(front)
+    if bands is None:
+        f = FRONTS[front]
+        inside = f.oblasts | f.zone_oblasts
+        lists: dict[int, list[tuple[float, float]]] = {}
+        for p in gaz.places:
+            if p.precision == "settlement" and (p.oblast in inside or p.raion in f.zone_raions):
+                lists.setdefault(math.floor(p.lat / _AREA_BAND), []).append((p.lat, p.lon))
+        bands = memo[front] = {b: np.array(v, dtype=float) for b, v in lists.items()}
+    return bands
+
+
+def front_area_km(gaz: Gazetteer, front: str | None, p: Place) -> float:
+    """How far ``p`` lies from a front's area (its oblasts and zone): 0 inside.
+
+    Memoised per (front, place) on the gazetteer; the area's settlements are
+    kept in latitude bands and only the bands within reach are measured.
+    """
+    if front is None or front not in FRONTS:
+        return 0.0
+    memo = gaz.memo("resolver.front-area-km")
+    ck = (front, p.place_id)
+    got: float | None = memo.get(ck)
+    if got is None:
+        f = FRONTS[front]
+        got = math.inf
+        if p.oblast in f.oblasts | f.zone_oblasts or p.raion in f.zone_raions:
+            got = 0.0
+        bands = _area_bands(gaz, front)
+        band = math.floor(p.lat / _AREA_BAND)
+        # a band is ~111 km of latitude: stop once no farther band can be nearer
+        for reach in range(6) if got else ():
+            for b in {band - reach, band + reach}:
+                pts = bands.get(b)
+                if pts is not None:
+                    got = min(got, float(np.min(haversine_km(p.lat, p.lon, pts[:, 0], pts[:, 1]))))
+            if got <= reach * 111.0 * _AREA_BAND:
+                break
+        memo[ck] = got
+    return got

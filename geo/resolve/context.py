@@ -51,6 +51,8 @@ class Unit:
     bearing: tuple[float, str] | None = None  # degrees clockwise from north, reference key
     weak: frozenset[str] = frozenset()  # candidates only a generated spelling variant gave
     abroad_context: bool = False  # the text points abroad: foreign places are plausible
+    said_town: bool = False  # the text calls it a town or a city ("the town of Zarichne")
+    road_end: bool = False  # it names an end of a road ("the Kostiantynivka-Donetsk highway")
     place: Place | None = None
     method: str = ""
     tried: int = -1  # the context version when context last failed to decide this unit
@@ -188,6 +190,21 @@ class Context:
                 for p in self.fronts[u.fi].around(u):
                     put(p, LEVEL_WEIGHT["front"])
         return list(best.values())
+
+    def named(self, u: Unit, key: str) -> Place | None:
+        """The one place ``key`` was resolved to in ``u``'s section, else in its front
+        (the first :data:`GROUP_ANCHORS` places of each: bounded work)."""
+        if u.fi < 0:
+            return None
+        for pset in (self.sections[(u.fi, u.si)], self.fronts[u.fi]):
+            found = {
+                e.place.place_id: e.place
+                for e in islice(pset.entries.values(), GROUP_ANCHORS)
+                if key in e.keys
+            }  # fmt: skip
+            if found:
+                return next(iter(found.values())) if len(found) == 1 else None
+        return None
 
     def front_settlements(self, u: Unit) -> list[Place]:
         """The resolved settlements of ``u``'s front (or paragraph, outside fronts), not ``u``'s."""

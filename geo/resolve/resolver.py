@@ -40,7 +40,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from geo._text import name_key
+from geo.distance import haversine_km
 from geo.model import Front, Mention, Place, Report, Resolution, ResolvedMention, Section
 from geo.places.fronts import canonical_front, front_oblasts, in_russia
 from geo.places.gazetteer import MAJOR_CODES, Gazetteer, is_major
@@ -55,14 +58,18 @@ from geo.resolve.candidates import (
     common_name,
     compass_degrees,
     dedupe,
+    front_area_km,
     is_home,
     is_main_name,
     km,
     lookup,
+    min_km,
     name_keys,
     variant_only,
 )
 from geo.resolve.context import Context, Unit
+from geo.resolve.foreign import drop_before, is_capital, keeps, mention_use, own_spellings
+from geo.resolve.usage import Use, called_town, country_after, road_end
 
 __all__ = ["OnlineLookup", "city_namesakes", "dedupe", "resolve_name", "resolve_report"]
 
@@ -129,15 +136,15 @@ def _as_written_in_russia(cands: list[Place], key: str) -> list[Place]:
     return [p for p in cands if p.country != "UA" or name_key(p.name) == key]
 
 
-def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer) -> Unit:
+def _new_unit(uid: int, e: _Entry, key: str, gaz: Gazetteer, hint: str | None) -> Unit:
     m = e.mention
-    found = lookup(gaz, name_keys(m.text, key), bool(m.is_feature))
+    keys = name_keys(m.text, key)
+    found = own_spellings(gaz, lookup(gaz, keys, bool(m.is_feature)), keys)
     home = [p for p in found if is_home(p)]
     abroad = [p for p in found if not is_home(p)]
     if in_russia(e.cfront):
         home = _as_written_in_russia(home, key)
-    keys = name_keys(m.text, key)
-    hinted = apply_hint(gaz, found, m.oblast_hint)
+    hinted = apply_hint(gaz, found, hint)
     if hinted is not None:
         cands, abroad = hinted, []
     else:
@@ -162,32 +169,62 @@ def _set_prior(u: Unit) -> None:
     u.prior = [p for p in u.cands if p.oblast in obl] if obl else list(u.cands)
 
 
-def _units(report: Report, gaz: Gazetteer) -> tuple[Context, list[tuple[_Entry, Unit]]]:
-    """One unit per (paragraph, name, oblast hint, bearing); the mentions in report order."""
+def _use(report: Report, gaz: Gazetteer, m: Mention, key: str) -> tuple[Use, bool]:
+    """How the sentence uses the name, and whether that makes it no place at all
+    (see :mod:`geo.resolve.foreign`)."""
+    found = lookup(gaz, name_keys(m.text, key), bool(m.is_feature))
+    use = mention_use(report.text, m, is_capital(found, key))
+    return use, drop_before(found, key, use)
+
+
+def _units(
+    report: Report, gaz: Gazetteer
+) -> tuple[Context, list[tuple[_Entry, Unit | None, Use]]]:
+    """One unit per (paragraph, name, oblast hint, bearing); the mentions in report order.
+
+    A mention that is no place (an actor-capital, a foreign name not used as a
+    place) gets no unit: it is neither an answer nor anyone's context.
+    """
     by_key: dict[tuple, Unit] = {}
     units: list[Unit] = []
-    pairs: list[tuple[_Entry, Unit]] = []
+    pairs: list[tuple[_Entry, Unit | None, Use]] = []
     for order, e in enumerate(_entries(report)):
         m = e.mention
         key = m.key or name_key(m.text)
-        ukey = (e.fi, e.si, m.paragraph, key, m.oblast_hint or "", m.bearing)
+        use, drop = _use(report, gaz, m, key)
+        if drop:
+            pairs.append((e, None, use))
+            continue
+        # "Rostov, Russia": the country the sentence names, when the parser gave no oblast
+        hint = m.oblast_hint or country_after(report.text, m.start, m.end)
+        ukey = (e.fi, e.si, m.paragraph, key, hint or "", m.bearing)
         u = by_key.get(ukey)
         if u is None:
-            u = by_key[ukey] = _new_unit(len(units), e, key, gaz)
+            u = by_key[ukey] = _new_unit(len(units), e, key, gaz, hint)
             units.append(u)
         u.mentions.append(m)
         u.orders.append(order)
-        pairs.append((e, u))
+        u.said_town = u.said_town or called_town(report.text, m.start)
+        u.road_end = u.road_end or road_end(report.text, m.start, m.end)
+        pairs.append((e, u, use))
     _open_abroad(units)
-    ctx = Context(gaz, units, [u for _, u in pairs])
+    ctx = Context(gaz, units, [u for _, u, _ in pairs if u is not None])
     return ctx, pairs
 
 
 def _points_abroad(u: Unit) -> bool:
-    """The name itself says the paragraph is about Russia or Belarus (Belgorod, Moscow)."""
+    """The name itself says the paragraph is about Russia or Belarus (Belgorod, Moscow).
+
+    Only a town the reader would know by that name says so: a hamlet abroad
+    that shares a name with a Mariupol steel plant ("Ilyich") says nothing.
+    """
     if u.mention.oblast_hint and u.cands and all(p.country != "UA" for p in u.cands):
         return True
-    return bool(u.all_cands) and all(p.country != "UA" for p in u.all_cands)
+    return bool(u.all_cands) and all(
+        p.country != "UA"
+        and (is_major(p) or (is_main_name(p, u.key) and p.population >= ABROAD_TOWN_POPULATION))
+        for p in u.all_cands
+    )
 
 
 def _open_abroad(units: list[Unit]) -> None:
@@ -254,11 +291,7 @@ def _choose(
     if len(cands) == 1:
         # the only first-hand namesake where the report is
         return (cands[0], "") if _near(cands[0], anchors, MAX_ANCHOR_KM) else (None, "")
-    scored: list[tuple[float, float, Place]] = []
-    for c in cands:
-        dists = [(km(c, a), w) for a, w in anchors]
-        s = sum(w * math.exp(-d / SIGMA_KM) for d, w in dists)
-        scored.append((s, min(d for d, _ in dists), c))
+    scored = _scores(cands, anchors)
     scored.sort(key=lambda t: (-t[0], t[1]))
     (s1, d1, best), (s2, _d2, _) = scored[0], scored[1]
     if d1 > MAX_ANCHOR_KM:
@@ -269,6 +302,31 @@ def _choose(
             return None, ""
         return best, ""
     return _tie_break(scored, s1, cands, anchors, key)
+
+
+_VECTOR_PAIRS = 256  # candidate x anchor pairs from which numpy is cheaper than a loop
+
+
+def _scores(cands: list[Place], anchors: Anchors) -> list[tuple[float, float, Place]]:
+    """(score, nearest anchor km, candidate): each anchor adds its weight times
+    exp(-distance / SIGMA_KM). A name with a hundred namesakes in a front with a
+    hundred places is a matrix, computed at once."""
+    if len(cands) * len(anchors) < _VECTOR_PAIRS:
+        out = []
+        for c in cands:
+            dists = [(km(c, a), w) for a, w in anchors]
+            s = sum(w * math.exp(-d / SIGMA_KM) for d, w in dists)
+            out.append((s, min(d for d, _ in dists), c))
+        return out
+    alat = np.array([a.lat for a, _ in anchors])
+    alon = np.array([a.lon for a, _ in anchors])
+    w = np.array([w for _, w in anchors])
+    clat = np.array([c.lat for c in cands])[:, None]
+    clon = np.array([c.lon for c in cands])[:, None]
+    d = haversine_km(clat, clon, alat[None, :], alon[None, :])
+    s = (w[None, :] * np.exp(-d / SIGMA_KM)).sum(axis=1)
+    dmin = d.min(axis=1)
+    return [(float(s[i]), float(dmin[i]), c) for i, c in enumerate(cands)]
 
 
 def _village_over_city(d1: float, majors: list[Place], anchors: Anchors, local: bool) -> bool:
@@ -355,12 +413,30 @@ def _pool(u: Unit) -> list[Place]:
     return u.prior + [p for p in u.cands if is_major(p) and p not in u.prior]
 
 
+TOWN_STATUS_POPULATION = 2_000  # a place of this size (or an administrative centre) is a town
+
+
+def _is_town(p: Place) -> bool:
+    return p.feature_code.startswith(("PPLA", "PPLC")) or p.population >= TOWN_STATUS_POPULATION
+
+
+def _town_pool(u: Unit) -> list[Place]:
+    """What context chooses from: when the text calls the place a town ("captured
+    the town of Zarichne"), its towns only, if it has any; a hamlet of the name
+    nearer the paragraph's places is not what the writer meant."""
+    pool = _pool(u)
+    if not u.said_town:
+        return pool
+    towns = [p for p in pool if _is_town(p)]
+    return towns or pool
+
+
 def _front_anchor_ok(ctx: Context, p: Place, u: Unit) -> bool:
     """A candidate must lie near the front's settlements, if any."""
     ref = ctx.front_settlements(u)
     if u.fi < 0 or not ref:
         return True
-    return min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+    return min_km(p, ref) <= FAR_FROM_FRONT_KM
 
 
 # --- the steps ------------------------------------------------------------------------
@@ -394,8 +470,26 @@ def _drop_far_uniques(ctx: Context) -> None:
                 ctx.unsettle(u, "far-from-front")
             continue
         obl = front_oblasts(u.cfront)
-        if u.fi >= 0 and obl and p.oblast not in obl and not _front_anchor_ok(ctx, p, u):
+        if u.fi >= 0 and obl and p.oblast not in obl and (
+            not _front_anchor_ok(ctx, p, u) or _far_without_strike(ctx, u, p)
+        ):
             ctx.unsettle(u, "far-from-front")
+
+
+def _far_without_strike(ctx: Context, u: Unit, p: Place) -> bool:
+    """A village far from its front's whole area and from the report's other places
+    of the front, named in no strike sentence and with no oblast given: a namesake
+    of a place the gazetteer lacks (a Mariupol neighbourhood, a town in
+    Transnistria), not an event 200 km off. Strikes reach anywhere (drones on
+    Odesa's coast under the Zaporizhia front) and stay."""
+    if any(m.kind in ("strike", "attack") or m.oblast_hint for m in u.mentions):
+        return False
+    if front_area_km(ctx.gaz, u.cfront, p) <= FAR_FROM_FRONT_KM:
+        return False
+    # the report's own places of the front, less the cities named as reference points
+    # (a 2022 Sumy-axis paragraph on Chernihiv's villages keeps Kozelets)
+    ref = [q for q in ctx.front_settlements(u) if not is_major(q)]
+    return min_km(p, ref) > FAR_FROM_FRONT_KM
 
 
 def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
@@ -407,14 +501,14 @@ def _abroad_plausible(ctx: Context, u: Unit, p: Place) -> bool:
     if is_main_name(p, u.key) and any(m.kind == "strike" for m in u.mentions):
         return True  # "struck Millerovo air base": a strike reaches across the border
     ref = ctx.front_settlements(u) + [a for a, _ in ctx.anchors(u, ALL_LEVELS)]
-    return bool(ref) and min(km(p, q) for q in ref) <= FAR_FROM_FRONT_KM
+    return bool(ref) and min_km(p, ref) <= FAR_FROM_FRONT_KM
 
 
 def _strong(u: Unit, places: list[Place]) -> list[Place]:
     return [p for p in places if p.place_id not in u.weak]
 
 
-def _settle_singles(ctx: Context) -> None:
+def _settle_singles(ctx: Context, final: bool = False) -> None:
     """One first-hand candidate (``unique``), or one in the front's oblasts that fits
     the front (``front-oblast``); the paragraph outranks both (a front's places
     spill over its oblasts; "Hruzke" among Dobropillya's villages is the one
@@ -429,6 +523,8 @@ def _settle_singles(ctx: Context) -> None:
             single, method = prior[0], "front-oblast"
         else:
             continue
+        if _against_bearing(ctx, u, single, final):
+            continue  # the sentence says where it is: the bearing step decides
         para = ctx.anchors(u, ("paragraph",))
         local, _ = _choose(u.cands, para, u.key, True, u.weak)
         if local is not None and _town_conflict(local, u.cands, para):
@@ -439,6 +535,19 @@ def _settle_singles(ctx: Context) -> None:
             continue  # "Mykolaiv" on the Zaporizhia front is still the city (step 5)
         elif _fits_front(ctx, single, u, method):
             ctx.settle(u, single, method)
+
+
+def _against_bearing(ctx: Context, u: Unit, p: Place, final: bool) -> bool:
+    """The sentence gives a bearing ("Hruzke (northeast of Dobropillya)") that ``p``
+    does not lie on, or whose reference may still be found (until the ``final``
+    pass): a lone candidate in the front's oblasts, 140 km away, is no answer
+    before the bearing is read."""
+    if u.bearing is None:
+        return False
+    ref, waiting = _bearing_ref(ctx, u)
+    if ref is None:
+        return waiting or (not final and ctx.gaz.has_key(u.bearing[1]))
+    return p not in _bearing_fit(u, ref)
 
 
 def _fits_front(ctx: Context, p: Place, u: Unit, method: str) -> bool:
@@ -464,7 +573,8 @@ def _bearing_ref(ctx: Context, u: Unit) -> tuple[Place | None, bool]:
             waiting = waiting or v.open
     if waiting:
         return None, True
-    return home_place(ctx.gaz, ref_key), False
+    # not named in the paragraph: as the section (or front) resolved it, else its one home
+    return ctx.named(u, ref_key) or home_place(ctx.gaz, ref_key), False
 
 
 def _bearing_fit(u: Unit, ref: Place) -> list[Place]:
@@ -497,17 +607,74 @@ def _settle_bearings(ctx: Context) -> int:
     return n
 
 
+def _reference_fit(u: Unit) -> list[Place] | None:
+    """The candidates of ``u`` from which every resolved place said to lie at a
+    bearing of it does lie so; ``None`` when no such place is resolved yet."""
+    seen: dict[str, Unit] = {}
+    for v, _d in u.neighbours:
+        if v.bearing is not None and v.bearing[1] == u.key and v.place is not None:
+            seen.setdefault(v.place.place_id, v)
+    if not seen:
+        return None
+    fit = []
+    for c in u.cands:
+        if all(
+            0.5 < km(c, v.place) <= BEARING_KM
+            and angle_off(azimuth(c, v.place), v.bearing[0]) <= BEARING_CONE
+            for v in seen.values()
+            if v.place is not None and v.bearing is not None
+        ):
+            fit.append(c)
+    return fit
+
+
+def _settle_bearing_references(ctx: Context) -> int:
+    """"Northeast of Oleksandrivka near Ivanivka": once Ivanivka is found, the
+    Oleksandrivka it is northeast of is the one namesake lying southwest of it.
+
+    Reports name a direction by its town and place everything else by bearings
+    from it; the town itself is often a name a hundred villages bear.
+    """
+    n = 0
+    for u in ctx.units:
+        if not u.open:
+            continue
+        fit = _reference_fit(u)
+        if fit is not None and len(fit) == 1 and not _town_conflict(
+            fit[0], u.cands, ctx.anchors(u, ("paragraph",))
+        ):
+            ctx.settle(u, fit[0], "bearing-reference")
+            n += 1
+    return n
+
+
 def _bearing_pending(ctx: Context, u: Unit) -> bool:
-    return u.bearing is not None and u.method != "bearing-" and _bearing_ref(ctx, u)[1]
+    """The bearing step has not yet read ``u``'s bearing against a found reference
+    (the reference may be found in this very round of context)."""
+    if u.bearing is None or u.method == "bearing-":
+        return False
+    ref, waiting = _bearing_ref(ctx, u)
+    # a reference named elsewhere in the section may be found in a later round
+    return waiting or ref is not None or ctx.gaz.has_key(u.bearing[1])
 
 
 def _context_choice(ctx: Context, u: Unit) -> tuple[Place, str] | None:
     para = ctx.anchors(u, ("paragraph",))
+    pool = _town_pool(u)
+    if u.said_town and len(pool) == 1 and len(u.cands) > 1 and _near(pool[0], para, MAX_ANCHOR_KM):
+        return pool[0], "context-town"  # "the town of X": its one town near the paragraph
+    if u.road_end:
+        towns = [p for p in u.cands if p.population >= TOWN_POPULATION or is_major(p)]
+        fits = _near(towns[0], para, FAR_FROM_FRONT_KM) if towns and para else bool(towns) and (
+            u.fi < 0 or towns[0].oblast in front_oblasts(u.cfront)
+        )
+        if len(towns) == 1 and fits:
+            return towns[0], "road-end"  # "the Kostiantynivka-Donetsk highway": the town
     for method, levels in _LADDER:
         if u.fi < 0 and levels != ("paragraph",):
             break
         anchors = para if levels == ("paragraph",) else ctx.anchors(u, levels)
-        best, why = _choose(_pool(u), anchors, u.key, levels == ("paragraph",), u.weak)
+        best, why = _choose(pool, anchors, u.key, levels == ("paragraph",), u.weak)
         if best is not None and _town_conflict(best, u.cands, para):
             return None
         if best is not None:
@@ -765,10 +932,15 @@ def _resolve_units(ctx: Context) -> None:
     _drop_far_uniques(ctx)
     _settle_singles(ctx)
     for _ in range(4):
-        changed = _settle_bearings(ctx) + _context_rounds(ctx, defer=True) + _mutual(ctx)
+        changed = (
+            _settle_bearings(ctx) + _settle_bearing_references(ctx)
+            + _context_rounds(ctx, defer=True) + _mutual(ctx)
+        )  # fmt: skip
         if not changed:
             break
     _context_rounds(ctx, defer=False)
+    _settle_bearing_references(ctx)
+    _settle_singles(ctx, final=True)  # those that waited for their bearing's reference
     _settle_front_fallbacks(ctx)
     _settle_major_cities(ctx)
     _settle_prominent_towns(ctx)
@@ -812,7 +984,30 @@ def _method(u: Unit) -> str:
     return "not-in-oblast" if not u.cands else "ambiguous"
 
 
-def _resolved(e: _Entry, u: Unit, shown: dict[int, list[Place]]) -> ResolvedMention:
+OFF_SECTION_KM = 100.0  # a place this far from its section front's places is not on that front
+
+
+def _off_section_front(ctx: Context, u: Unit, p: Place) -> bool:
+    """A place outside its section front's oblasts and far from every place the
+    report puts on that front (or, when it puts none there, outside the front's
+    zone): a strike on Odesa's coast listed under the
+    Zaporizhia front, a Chernihiv town in a 2022 Sumy-axis paragraph. The place
+    is right; the front is the section's heading, not where the event is, so the
+    event goes on the front of the place's own zone (or none)."""
+    if u.fi < 0 or not is_home(p):
+        return False
+    obl = front_oblasts(u.cfront)
+    if not obl or p.oblast in obl:
+        return False
+    ref = [q for q in ctx.front_settlements(u) if q.oblast in obl]
+    if not ref:  # nothing else of the front in the report: its oblasts decide
+        return zone_front(p) != u.cfront
+    return min_km(p, ref) > OFF_SECTION_KM
+
+
+def _resolved(
+    ctx: Context, e: _Entry, u: Unit, shown: dict[int, list[Place]], off: dict[int, bool]
+) -> ResolvedMention:
     p = u.place
     if u.uid not in shown:  # one list per unit: a name repeated 100,000 times is not copied
         shown[u.uid] = [] if p else list(u.cands or u.all_cands)
@@ -820,6 +1015,11 @@ def _resolved(e: _Entry, u: Unit, shown: dict[int, list[Place]]) -> ResolvedMent
     zf = zone_front(p) if p is not None else None
     if p is not None and _off_front(p, e):
         front, zf = None, None
+    elif p is not None and front is not None:
+        if u.uid not in off:
+            off[u.uid] = _off_section_front(ctx, u, p)
+        if off[u.uid]:
+            front = zf
     return ResolvedMention(
         mention=e.mention,
         front=front,
@@ -846,7 +1046,20 @@ def resolve_report(
     if online is not None:
         _resolve_online(ctx, online)
     shown: dict[int, list[Place]] = {}
-    return [_resolved(e, u, shown) for e, u in pairs]
+    off: dict[int, bool] = {}
+    # a region named with a place abroad once says where it is for the whole report
+    evidenced = {
+        u.place.place_id for e, u, use in pairs
+        if u is not None and u.place is not None and use is Use.PLACE
+        and (e.mention.oblast_hint or country_after(report.text, e.mention.start, e.mention.end))
+    }  # fmt: skip
+    # a name asked for without a sentence (geocode, the geopy adapter) is a place
+    asked = not report.text
+    return [
+        _resolved(ctx, e, u, shown, off) for e, u, use in pairs
+        if u is not None
+        and (u.place is None or asked or keeps(u.place, e.mention, use, evidenced, report.text))
+    ]  # fmt: skip
 
 
 # --- one name, as a user asks it -------------------------------------------------------
