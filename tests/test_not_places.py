@@ -93,3 +93,17 @@ def test_places_in_ordinary_sentences_are_kept(gaz):
         "officials reported a missile strike on Odesa. The Dnipro missile strike killed two."
     )
     assert _texts(text, gaz) == ["Bakhmut", "Kharkiv City", "Kherson", "Odesa", "Dnipro"]
+
+
+def test_a_given_name_that_a_town_abroad_bears_still_makes_a_person(gaz):
+    # "Vladimir" is a Russian town in the gazetteer, and still a first name here.
+    assert gaz.lookup("Vladimir") and gaz.lookup("Lenin")
+    assert _texts("Officials said Finland should thank Vladimir Lenin for it.", gaz) == []
+
+
+def test_a_person_named_again_after_to_of_or_from_stays_a_person(gaz):
+    text = "They should thank Vladimir Lenin, referring to Lenin's decree and a letter from Lenin."
+    assert _texts(text, gaz) == []
+    # ... but a real place preposition still makes the name a place
+    again = "Marina Filippova visited. Shelling hit near Marina overnight."
+    assert _texts(again, gaz) == ["Marina"]

@@ -106,6 +106,9 @@ _PLACE_WORDS = frozenset(
      "of", "to", "through", "between", "captured", "seized", "liberated", "entered",
     )
 )  # fmt: skip
+# Place words that as often introduce a person: a name the report has shown to be one stays
+# a person after them.
+_WEAK = frozenset(("of", "to", "from"))
 # Capitalised words that may stand right before a place name.
 _MAY_PRECEDE = frozenset(
     (
@@ -174,8 +177,8 @@ def not_a_place(
         if thing == _PERSON and not is_town():
             ctx.not_places.add(key)
         return True
-    if key in ctx.not_places and not after_place_word:
-        return True
+    if key in ctx.not_places and not (after_place_word and before[-1].lower() not in _WEAK):
+        return True  # a person again ("referring to Lenin's", "a letter from Lenin")
     if after_place_word:
         return False
     word = text[s:e]
@@ -229,8 +232,10 @@ def _named_thing(
     role = _role_before(before)
     if role:
         return role
-    if before and before[-1][0].isupper() and _names_a_person(before[-1], has):
-        return _PERSON if _key(before[-1]) in ctx.first_names else _THING
+    if before and before[-1][0].isupper():
+        given = _key(before[-1]) in ctx.first_names
+        if _names_a_person(before[-1], has, given):
+            return _PERSON if given else _THING
     sm = _SURNAME.match(text, e)
     if sm is None or has(_key(sm.group(1))):
         return ""
@@ -253,14 +258,15 @@ def _role_before(before: list[str]) -> str:
     return ""
 
 
-def _names_a_person(word: str, has) -> bool:
-    """A capitalised word before a name that makes the name a surname or an outlet's."""
+def _names_a_person(word: str, has, given: bool = False) -> bool:
+    """A capitalised word before a name that makes the name a surname or an outlet's: no
+    place name, or a known given name even where a town abroad bears it ("Vladimir")."""
     low = word.lower()
     if low in _MAY_PRECEDE or low.endswith(("ing", "’s", "'s")):
         return False
     if word.isupper() or any(c.isdigit() for c in word):
         return False  # an acronym or a road code: "T1302 Bakhmut-Lysychansk highway"
-    return not has(_key(word))
+    return given or not has(_key(word))
 
 
 def _key(word: str) -> str:
