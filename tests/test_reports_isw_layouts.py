@@ -51,6 +51,8 @@ def test_comma_joined_scraper_text(gaz):
     r = parse_file(FIX / "isw_2023-02-20.txt", gaz=gaz)
     _spans_ok(r)
     assert r.date == dt.date(2023, 2, 20) and r.format == "isw"
+    # the text opens with its byline, not a title: the series and date name it
+    assert r.title == "Russian Offensive Campaign Assessment, February 20, 2023"
     secs = _sections(r)
     assert secs["Russian Subordinate Main Effort #1- Luhansk Oblast"] == (
         "Luhansk", ["Kreminna", "Dibrova", "Bilohorivka"],

@@ -294,6 +294,8 @@ class ISW:
         title = report_title(text)
         url = source_url(lines[:6])
         date = ctx.date or isw_date(text, title, url, ctx.path)
+        if not is_report_title(title):
+            title = f"{SERIES}, {date.strftime('%B')} {date.day}, {date.year}"
         meta = _Meta(date, self.name, title, ctx.path, url)
         if other_theatre(raw_title, url):
             notice = f"not a Russia–Ukraine report ({excerpt(title, 80)}): no places read"
@@ -302,6 +304,16 @@ class ISW:
         reader.read()
         return reader.report(meta)
 
+
+# Scraped text often starts with the byline or the time stamp, not the title: such a first
+# line is no title, and the report is named after its series and date instead.
+SERIES = "Russian Offensive Campaign Assessment"
+_NAMES_A_REPORT = re.compile(r"\b(?:assessment|update|edition|warning)\b", re.I)
+
+
+def is_report_title(line: str) -> bool:
+    """A title names the report and is no sentence (a sentence would be report prose)."""
+    return bool(_NAMES_A_REPORT.search(line)) and len(line) <= 150 and not line.endswith(".")
 
 _TITLE_PREFIX = re.compile(r"^(?:title|#\s*title)\s*:\s*", re.I)
 _TITLE_SITE = re.compile(
