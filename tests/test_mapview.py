@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from helpers import XSS_SECTION, XSS_SNIPPET, XSS_TITLE, day, load
 
-from geo.places.fronts import color
+from geo.places.fronts import FRONTS, color
 from geo.store import frame
 from geo.store.query import ViewQuery, filter_events
 from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet
@@ -142,6 +142,8 @@ def test_front_labels_and_legend(events) -> None:
     legend = legend_html()  # the same on every map: part of the base, never redrawn
     for s in ("Donetsk", "Kharkiv", "Kherson", "(no front)", "confirmed", "claimed", "reported"):
         assert s in legend
+    for name in FRONTS:  # every colour a marker can have is explained (Sumy, Kyiv, Kursk too)
+        assert f"background:{color(name)}" in legend and f"</i>{name}</div>" in legend
 
 
 def test_empty_view_renders() -> None:
@@ -328,3 +330,12 @@ def test_shipped_basemap_is_small_and_covers_the_war() -> None:
         if f["geometry"]["type"] == "Point":
             lon, lat = f["geometry"]["coordinates"]
             assert w <= lon <= e and s <= lat <= n
+
+
+def test_the_first_view_fits_its_markers_unless_a_link_names_a_view(events) -> None:
+    d = day("2024-05-20")
+    view = filter_events(events, ViewQuery.of(d, d))
+    fitted = render_html(build_map(view)[0])
+    assert '"fit":true' in fitted and '"fitArea":[44.0,22.0,53.5,41.0]' in fitted
+    linked = render_html(build_map(view, center=(48.3, 37.9), zoom=9)[0])
+    assert '"fit":false' in linked

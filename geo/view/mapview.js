@@ -14,6 +14,7 @@
   fl.init = function (map, o) {
     fl.map = map;
     fl.o = o;
+    fl.fitPending = !!o.fit;  // no view asked for: the first view's markers decide it
     fl.markers = [];
     fl.labels = [];
     fl.names = L.layerGroup().addTo(map);
@@ -25,6 +26,7 @@
     legend.onAdd = function () {
       var d = L.DomUtil.create("div");
       d.innerHTML = o.legend;
+      fl.legendBox = d;
       L.DomEvent.disableClickPropagation(d);
       L.DomEvent.disableScrollPropagation(d);
       // Labels keep clear of the legend: place them again whenever its box changes (the
@@ -177,6 +179,10 @@
     fl.setLabels(v.labels || []);
     // After streamlit-folium has added the group to the map.
     setTimeout(function () {
+      if (fl.fitPending && fl.markers.length) {
+        fl.fitPending = false;
+        fl.fitFront();
+      }
       if (ch && ch.focus && ch.focus !== fl.focused) {
         fl.focused = ch.focus;
         map.setView([ch.lat, ch.lon], Math.max(map.getZoom(), 10));
@@ -188,6 +194,23 @@
       fl.refresh();
     }, 0);
     setTimeout(fl.refresh, 400);  // again once the legend and fonts have settled
+  };
+
+  // Fit the first view to its markers in and around Ukraine (a strike deep in Russia
+  // would otherwise zoom the whole front out of sight); whole zoom levels, as in links.
+  fl.fitFront = function () {
+    var near = fl.o.fitArea, b = null, legend = fl.legendBox;
+    fl.markers.forEach(function (mk) {
+      var p = mk.getLatLng();
+      if (mk.options.color === fl.o.otherColor) { return; }  // no front: a strike far off
+      if (p.lat < near[0] || p.lat > near[2] || p.lng < near[1] || p.lng > near[3]) { return; }
+      b = b ? b.extend(p) : L.latLngBounds(p, p);
+    });
+    if (!b) { return; }
+    // Keep the markers clear of the legend in the bottom right corner.
+    var right = legend ? legend.offsetWidth + 24 : 24;
+    fl.map.fitBounds(b, {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24],
+      maxZoom: 9, animate: false});
   };
 
   // ---------------------------------------------------------------- front labels
@@ -301,6 +324,7 @@
     try {
       var saved = JSON.parse(window.sessionStorage.getItem("frontline:view") || "null");
       if (saved && saved.key === viewKey) {
+        fl.fitPending = false;
         map.setView([saved.lat, saved.lng], saved.zoom, {animate: false});
       }
     } catch (e) { /* no storage: start from the default view */ }

@@ -43,7 +43,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.model import NO_FRONT
-from geo.places.fronts import CANONICAL, OTHER_COLOR, color
+from geo.places.fronts import CANONICAL, FRONTS, OTHER_COLOR, color
 from geo.view.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL
 from geo.view.basemap import BASEMAP_URL
 from geo.view.labels import FrontLabel, front_labels
@@ -51,6 +51,9 @@ from geo.view.places import aggregate_places, front_names
 
 DEFAULT_CENTER = (48.3, 35.9)  # Mykolaiv to Luhansk, Kharkiv to the Azov coast in view
 DEFAULT_ZOOM = 7
+# Markers in this box (south, west, north, east: Ukraine and the regions next to it) decide
+# the first view when a link asks for none.
+FIT_AREA = (44.0, 22.0, 53.5, 41.0)
 MAX_POPUP_ROWS = 12  # events listed per place; the rest are counted
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -339,7 +342,7 @@ def legend_html() -> str:
     items = "".join(
         f'<div><i class="fl-dot" style="background:{color(n)};border-color:{color(n)}"></i>'
         f"{_e(n)}</div>"
-        for n in CANONICAL
+        for n in (*CANONICAL, *(f for f in FRONTS if f not in CANONICAL))
     )
     items += (
         f'<div><i class="fl-dot" style="background:{OTHER_COLOR};border-color:{OTHER_COLOR}">'
@@ -426,7 +429,9 @@ class BaseLayer(_Rendered):
 
     _template = _BASE_TEMPLATE
 
-    def __init__(self, *, tiles: bool, view_key: str | None, basemap_url: str | None) -> None:
+    def __init__(
+        self, *, tiles: bool, view_key: str | None, basemap_url: str | None, fit: bool = False
+    ) -> None:
         super().__init__()
         self._name = "FrontlineBase"
         self.css = _CSS.read_text(encoding="utf-8")
@@ -438,6 +443,9 @@ class BaseLayer(_Rendered):
                 "legend": legend_html(),
                 "styles": STATUS_STYLE,
                 "nameZoom": NAME_ZOOM,
+                "fit": fit,
+                "fitArea": FIT_AREA,
+                "otherColor": OTHER_COLOR,
             }
         )
 
@@ -509,9 +517,11 @@ def base_map(
     ``tiles`` adds OpenStreetMap tiles (they need internet); without them the
     offline base layer at ``basemap_url`` (served by this app, see
     :mod:`geo.view.basemap`) draws land, water, borders and city names.
-    Leaflet comes from this server (:mod:`geo.view.assets`); nothing else is
-    loaded. ``view_key`` (the app's session id) turns on keeping the user's
-    pan/zoom across page reloads and in the page URL, all in the browser.
+    Without ``center`` and ``zoom`` (a link that names no view) the first view's markers
+    set the view, so every front in it is on screen. Leaflet comes from this server
+    (:mod:`geo.view.assets`); nothing else is loaded. ``view_key`` (the app's session
+    id) turns on keeping the user's pan/zoom across page reloads and in the page URL, all
+    in the browser.
     """
     m = folium.Map(
         location=list(center or DEFAULT_CENTER),
@@ -528,7 +538,8 @@ def base_map(
         folium.TileLayer(
             OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=18, opacity=0.55
         ).add_to(m)
-    BaseLayer(tiles=tiles, view_key=view_key, basemap_url=basemap_url).add_to(m)
+    fit = center is None and zoom is None
+    BaseLayer(tiles=tiles, view_key=view_key, basemap_url=basemap_url, fit=fit).add_to(m)
     return m
 
 
