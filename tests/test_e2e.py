@@ -47,6 +47,16 @@ def test_first_map_shows_latest_day_markers(ui: Dashboard) -> None:
     expect(labels.filter(has_text="Kherson — initiative: Ukraine")).to_have_count(1)
     # Leaflet itself came from this server.
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in ui.requests)
+    # No view in the link: the first view fits its markers, all inside the map, none under
+    # the legend.
+    box = ui.map.locator(".leaflet-container").bounding_box()
+    legend = ui.map.locator(".fl-legend").bounding_box()
+    assert box and legend
+    for i in range(ui.map.locator(MARKER).count()):
+        m = ui.map.locator(MARKER).nth(i).bounding_box()
+        assert m and box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"]
+        assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"]
+        assert m["x"] + m["width"] < legend["x"] or m["y"] + m["height"] < legend["y"]
 
 
 def test_step_buttons_and_slider_change_markers(ui: Dashboard) -> None:

@@ -207,10 +207,11 @@
       b = b ? b.extend(p) : L.latLngBounds(p, p);
     });
     if (!b) { return; }
-    // Keep the markers clear of the legend in the bottom right corner.
+    // Keep the markers clear of the zoom buttons, the scale and the legend, and a few
+    // nearby places in a view of one sector.
     var right = legend ? legend.offsetWidth + 24 : 24;
-    fl.map.fitBounds(b, {paddingTopLeft: [24, 24], paddingBottomRight: [right, 24],
-      maxZoom: 9, animate: false});
+    fl.map.fitBounds(b, {paddingTopLeft: [64, 48], paddingBottomRight: [right, 56],
+      maxZoom: 8, animate: false});
   };
 
   // ---------------------------------------------------------------- front labels
