@@ -41,6 +41,7 @@ from geo.view.places import nearest_place, place_timeline
 from geo.view.safe import md
 from geo.view.trend import context_window, initiative_spec, trend_spec, whole_months
 from geo.view.update_panel import latest_and_update
+from geo.view.upload_panel import upload_panel
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
@@ -183,108 +184,6 @@ def _overlay_for(offer: tuple[dict, dict, str] | None, day: dt.date) -> dict | N
     return got.geojson
 
 
-def _upload_panel(store: Store) -> None:
-    """Add report files: read in a worker process with a time limit (geo.uploads), into
-    the user's own store over the shipped data (geo.store.layered); nothing stored is
-    replaced unless the user clicks a button that says what will be replaced."""
-    from geo.uploads import prewarm
-    from geo.view.access import streamlit_access
-
-    sb = st.sidebar
-    sb.header("Add reports")
-    access = streamlit_access()
-    if not access.allowed:
-        sb.caption(md(access.reason))
-        if access.can_sign_in:
-            sb.button("Sign in", key="operator_login", on_click=st.login)
-        return
-    prewarm()
-    limit = settings.max_report_bytes
-    ups = sb.file_uploader(
-        f"Report files (.txt, .md, .html), up to {_megabytes(limit)} each",
-        type=["txt", "md", "html", "htm"], accept_multiple_files=True, key="report_upload",
-        max_upload_size=max(1, -(-limit // (1024 * 1024))),
-    )  # fmt: skip
-    done: dict = st.session_state.setdefault("_ingested", {})
-    changed = None
-    for up in ups or []:
-        if up.file_id not in done:
-            with sb.status(f"Reading {md(up.name)}…"):
-                done[up.file_id] = _ingest_upload(up.name, up.getvalue(), store)
-            changed = changed or _landed(done[up.file_id])
-        choice = _show_upload(done[up.file_id], up.file_id)
-        if choice is not None:  # the user chose: a date, or to replace
-            with sb.status(f"Reading {md(up.name)} again…"):
-                done[up.file_id] = _ingest_upload(up.name, up.getvalue(), store, **choice)
-            changed = changed or _landed(done[up.file_id])
-            if changed is None:
-                st.rerun()  # show the new outcome
-    if changed is not None:  # the store changed: redraw with it, on the new report's date
-        st.session_state["_goto_day"] = changed
-        st.rerun()
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / 1_000_000:.3g} MB"
-
-
-def _landed(r) -> dt.date | None:
-    return r.date if r.ok else None
-
-
-def _show_upload(r, key: str) -> dict | None:
-    """One upload's outcome, with the choices it leaves; the choice the user made, if any."""
-    sb = st.sidebar
-    name = md(r.path)
-    if r.ok:
-        verb = {"replaced": "replaced what was stored:", "refreshed": "already stored,"}.get(
-            r.outcome or "", "added:"
-        )
-        sb.success(f"{name}: {verb} {r.events} events on {r.date}")
-        for line in r.replaced:
-            sb.caption(f"Replaced {md(line)}")
-        if r.unresolved:
-            sb.warning("Unresolved names (not on the map): " + md(", ".join(r.unresolved)))
-        if r.same_day:
-            sb.info(
-                f"Also stored for {r.date} ({md(r.format)}): "
-                + md("; ".join(r.same_day))
-                + ". Both are on the map."
-            )
-            if sb.button(
-                f"Keep only this upload for {r.date}", key=f"only_{key}",
-                help="Replaces the reports listed above (shipped data is hidden, not changed).",
-            ):  # fmt: skip
-                return {"replace": True}
-        return None
-    if r.existing:
-        sb.warning(
-            f"{name}: a different version of this report is already stored: "
-            + md("; ".join(r.existing))
-        )
-        if sb.button("Replace it with this upload", key=f"replace_{key}"):
-            return {"replace": True}
-        return None
-    if r.needs_date:
-        sb.error(f"{name}: {md(r.error)}")
-        day = sb.date_input("The report's date", value=None, key=f"date_{key}", format="YYYY-MM-DD")
-        if day is not None and sb.button("Add it with this date", key=f"dated_{key}"):
-            return {"date": day}
-        return None
-    sb.error(f"{name}: {md(r.error)}")
-    return None
-
-
-def _ingest_upload(name: str, data: bytes, store: Store, **choice):
-    from geo.ingest import IngestResult
-    from geo.uploads import ingest_upload
-
-    try:
-        return ingest_upload(name, data, store, **choice)
-    except Exception as exc:  # never a traceback in the app
-        return IngestResult(path=name, ok=False, error=f"{type(exc).__name__}: {exc}")
-
-
 def _choose_place(pid: str) -> None:
     """A pick in "Find a place": select it, and pan the map to it once."""
     ss = st.session_state
@@ -374,7 +273,7 @@ def main() -> None:
     dates = cache.dates(loc, stamp, store)
     if not dates:
         latest_and_update(store)
-        _upload_panel(store)
+        upload_panel(store)
         st.info(f"No events in {md(loc)}. Add reports, or run `frontline ingest REPORT...`.")
         _footer(False)
         return
@@ -391,7 +290,7 @@ def main() -> None:
     _sidebar_filters(front_opts)
     tiles = st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles")
     _overlay_sidebar()
-    _upload_panel(store)
+    upload_panel(store)
     _view(store, dates, tiles, _overlay_offer())
     _footer(tiles)
 
