@@ -5,7 +5,7 @@
 Starts ``streamlit run app.py`` on EVENTS_DIR (default data/events) with map
 tiles off, so the pictures show what an offline user sees (the Natural Earth
 base layer, no OpenStreetMap), opens it in headless Chromium in a 1400x1000
-window (a laptop screen) and writes ``screenshot_day.png`` (a dense day),
+window (a laptop screen) and writes ``screenshot_day.png`` (the newest report),
 ``screenshot_range.png`` (a month) and ``screenshot_history.png`` (a place
 found under an old spelling, with its history).
 """
@@ -42,7 +42,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("events_dir", nargs="?", type=Path, default=REPO_ROOT / "data" / "events")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "docs")
-    ap.add_argument("--day", default="2022-06-15", help="the dense day to show")
+    ap.add_argument("--day", default="2026-02-07", help="the day to show (the newest report)")
     ap.add_argument("--range", default="2022-06-01,2022-06-30", help="FROM,TO of the month")
     ap.add_argument("--find", default="Severodonetsk", help="a name to type in Find a place")
     a = ap.parse_args()
