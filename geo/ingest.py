@@ -394,6 +394,17 @@ class RebuildResult:
         )
 
 
+def _folder_reports(reports_dir: Path) -> list[Path]:
+    """The report files of a folder to rebuild from; a wrong path is an error, never an
+    empty store."""
+    if not reports_dir.is_dir():
+        raise FrontlineError(f"{reports_dir}: not a folder of reports")
+    paths = report_files(reports_dir)
+    if not paths:
+        raise FrontlineError(f"{reports_dir}: no report files (*.txt, *.md, *.html)")
+    return paths
+
+
 def rebuild(
     reports_dir: Path | None,
     events_dir: Path,
@@ -424,12 +435,7 @@ def rebuild(
     events_dir = Path(events_dir)
     paths: list[Path] = []
     if reports_dir is not None:
-        reports_dir = Path(reports_dir)
-        if not reports_dir.is_dir():
-            raise FrontlineError(f"{reports_dir}: not a folder of reports")
-        paths = report_files(reports_dir)
-        if not paths:
-            raise FrontlineError(f"{reports_dir}: no report files (*.txt, *.md, *.html)")
+        paths = _folder_reports(Path(reports_dir))
     store = FileStore(events_dir)
     with store.lock():
         store.clean_debris()
@@ -739,12 +745,7 @@ def rebuild_database(
     Holds the store's writers' lock throughout, so an ingest never lands in the old store
     only to vanish with it.
     """
-    reports_dir = Path(reports_dir)
-    if not reports_dir.is_dir():
-        raise FrontlineError(f"{reports_dir}: not a folder of reports")
-    paths = report_files(reports_dir)
-    if not paths:
-        raise FrontlineError(f"{reports_dir}: no report files (*.txt, *.md, *.html)")
+    paths = _folder_reports(Path(reports_dir))
     replacing = getattr(store, "replacing", None)
     if replacing is None:
         raise FrontlineError(f"{store.location}: this store cannot be rebuilt in place")

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import geopandas as gpd
@@ -467,3 +468,36 @@ def fill(store: Store, reports: list[tuple] = REPORTS) -> Store:
     for rec in report_records(reports):
         store.write(rec)
     return store
+
+
+# --- the app through Streamlit's AppTest (no browser) -------------------------------------
+
+APP_FILE = str(REPO / "app.py")
+APP_COUNT_RE = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places")
+
+
+def app_runner() -> Callable[..., Any]:
+    """``make(**query_params)``: the app run once by AppTest with those link parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(APP_FILE, default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return make
+
+
+def app_count(at: Any) -> tuple[int, int]:
+    """The count line above the map: (events, places)."""
+    for line in at.markdown:
+        m = APP_COUNT_RE.search(line.value)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    raise AssertionError("no count line")
+
+
+def app_heading(at: Any) -> str:
+    """The view's heading (its date or range)."""
+    return next(line.value for line in at.markdown if line.value.startswith("### "))[4:]

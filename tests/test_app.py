@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import pytest
+from helpers import APP_FILE, app_count, app_heading, app_runner
 from streamlit.testing.v1 import AppTest
 
 from geo.settings import settings
 from geo.view.safe import md as md_escape
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-COUNT = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places")
+APP = APP_FILE
 
 
 @pytest.fixture
@@ -23,25 +22,10 @@ def app(store: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("FRONTLINE_TILES", "0")
     monkeypatch.delenv("FRONTLINE_OVERLAY_DIR", raising=False)
 
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        return at.run()
-
-    return make
+    return app_runner()
 
 
-def _count(at: AppTest) -> tuple[int, int]:
-    for md in at.markdown:
-        m = COUNT.search(md.value)
-        if m:
-            return int(m.group(1)), int(m.group(2))
-    raise AssertionError("no count line")
-
-
-def _heading(at: AppTest) -> str:
-    return next(md.value for md in at.markdown if md.value.startswith("### "))[4:]
+_count, _heading = app_count, app_heading
 
 
 def _qp(at: AppTest) -> dict[str, str]:

@@ -7,18 +7,21 @@ FRONTLINE_REQUIRE_DB=1.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from helpers import database_store, test_server
+from helpers import (
+    APP_FILE,
+    app_count,
+    app_heading,
+    app_runner,
+    database_store,
+    test_server,
+)
 from streamlit.testing.v1 import AppTest
 
 from geo.store import FileStore
 from geo.store.postgis import PostGISStore
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-COUNT = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places")
+APP = APP_FILE
 
 
 def _env_for(store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,25 +39,10 @@ def _env_for(store, monkeypatch: pytest.MonkeyPatch) -> None:
 def app(backend_store, monkeypatch):
     _env_for(backend_store, monkeypatch)
 
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        return at.run()
-
-    return make
+    return app_runner()
 
 
-def _count(at: AppTest) -> tuple[int, int]:
-    for md in at.markdown:
-        m = COUNT.search(md.value)
-        if m:
-            return int(m.group(1)), int(m.group(2))
-    raise AssertionError("no count line")
-
-
-def _heading(at: AppTest) -> str:
-    return next(md.value for md in at.markdown if md.value.startswith("### "))[4:]
+_count, _heading = app_count, app_heading
 
 
 def test_day_steps_and_range_are_the_same_on_every_backend(app) -> None:
