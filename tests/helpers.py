@@ -366,6 +366,12 @@ class Dashboard:
         expect(self.page.locator(MAP)).to_have_count(1, timeout=timeout)
         expect(self.map.locator(MARKER)).to_have_count(places, timeout=timeout)
 
+    def expect_settled(self, timeout: float = 60_000) -> None:
+        """The app's run is over: until then Streamlit keeps the last run's elements
+        (marked stale) beside the new ones, so a text may be on the page twice."""
+        stale = self.page.locator('[data-testid="stElementContainer"][data-stale="true"]')
+        expect(stale).to_have_count(0, timeout=timeout)
+
     def count(self) -> tuple[int, int]:
         text = self.page.get_by_text(COUNT_RE).inner_text()
         m = COUNT_RE.search(text)

@@ -350,9 +350,14 @@ def test_upload_adds_the_report_and_lists_unresolved(fresh_ui: Dashboard, tmp_pa
     # The app jumps to the new report's date and shows its events.
     ui.expect_places(expected.events, heading="2024-05-23", timeout=120_000)  # a cold worker
     ok = ui.page.get_by_test_id("stAlertContentSuccess").filter(has_text="bulletin.txt")
+    # While the app reruns to show the new date, Streamlit may keep the last run's copy
+    # of the sidebar beside the new one for a moment: wait until the run is over.
+    ui.expect_settled()
+    expect(ok).to_have_count(1, timeout=60_000)
     expect(ok).to_contain_text(f"added: {expected.events} events on 2024-05-23")
     if expected.unresolved:
         warn = ui.page.get_by_test_id("stAlertContentWarning").filter(has_text="Unresolved names")
+        expect(warn).to_have_count(1, timeout=60_000)
         for name in expected.unresolved:
             expect(warn).to_contain_text(name)
     # The upload is in the user's own store; the shipped data did not change.
