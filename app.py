@@ -8,11 +8,15 @@ tables :mod:`geo.view.places`, the charts' data :mod:`geo.view.trend`. Every
 string that came from a report, a file name or a link is shown through
 :func:`geo.view.safe.md` or as plain text.
 
-Speed: the time controls, the map and the panels beside and under it are one
-fragment (:func:`_view`), so a step reruns only them; and the map is sent
-once (:func:`geo.view.mapview.base_map`) while each view's markers and labels
-are one feature group that streamlit-folium swaps in place, so the browser
-never rebuilds the map.
+Speed: the time controls, the map and its download are one fragment
+(:func:`_view`), so a step reruns only them; the map is sent once
+(:func:`geo.view.mapview.base_map`) while each view's markers and labels are
+one feature group that streamlit-folium swaps in place, so the browser never
+rebuilds the map; and the views one step away are computed in the
+background while the user looks (:func:`geo.view.cache.prefetch`). The
+sidebar, the panels beside the map and the charts under it are drawn by full
+runs, which follow a session's first map, and a step once the user stops
+stepping (:func:`_full_run_soon`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
 from geo.settings import settings
 from geo.store import Store, open_store
-from geo.store.query import ViewQuery
 from geo.view import cache, session
 from geo.view import state as vs
 from geo.view.basemap import CREDIT as BASEMAP_CREDIT
@@ -45,11 +48,15 @@ from geo.view.upload_panel import upload_panel
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
-BELOW_MAP_AFTER_S = 1.0  # the charts under a session's first map follow it after this
+BELOW_MAP_AFTER_S = 0.5  # the rest of the page follows a session's first map after this
+CHARTS_AFTER_S = 0.7  # after the last step, the panels and charts catch up
 MAP_HEIGHT = 620  # with the header and controls above, the map fits a 1000 px window
 CLICK_KM = 0.5  # a click reports the marker's own position (geo/view/mapview.js)
 # Streamlit's default top padding and title would push the map below the fold.
+# The main area always keeps room for its scroll bar: the rest of the page arrives after the
+# first map, and a scroll bar appearing then would narrow the map after it was fitted.
 PAGE_CSS = """<style>
+[data-testid="stMain"] { overflow-y: scroll; }
 [data-testid="stMainBlockContainer"] { padding: 2.2rem 1.2rem 1rem 1.2rem; }
 [data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
 [data-testid="stSidebarUserContent"] { padding-top: 1.5rem; }
@@ -74,7 +81,7 @@ def _time_controls(dates: list[dt.date]) -> None:
     """Mode, Prev/Play/Next and the slider. They change the plain session keys through
     their callbacks, before the run that draws the new view."""
     ss = st.session_state
-    cols = st.columns([1.55, 0.95, 1.0, 0.95, 5.5], vertical_alignment="bottom")
+    cols = st.columns([1.0, 1.05, 1.05, 1.05, 3.4], vertical_alignment="bottom")
     c_mode, c_prev, c_play, c_next, c_slider = cols
     # The view's state lives in plain session keys ("mode", "day", "range"); widgets
     # only show and change it (a widget's own state may be dropped between runs).
@@ -268,6 +275,8 @@ def main() -> None:
     st.markdown(TITLE, unsafe_allow_html=True)
     store = open_store()
     loc, stamp = store.location, store.stamp()
+    ss = st.session_state
+    ss["_stamp"] = stamp
     for name, problem in cache.skipped(loc, stamp, store):
         st.warning(f"Skipped {md(name)}: {md(problem)}")
     dates = cache.dates(loc, stamp, store)
@@ -278,29 +287,62 @@ def main() -> None:
         _footer(False)
         return
 
-    st.session_state["_dates"] = dates
+    ss["_dates"] = dates
     front_opts = vs.front_options(cache.fronts(loc, stamp, store))
     session.restore_from_url(
         dates, front_opts, lambda: set(cache.all_places(loc, stamp, store)["place_id"])
     )
-    notices, restored = st.session_state.get("_notices", ([], None))
+    notices, restored = ss.get("_notices", ([], None))
     if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     latest_and_update(store)
-    _sidebar_filters(front_opts)
-    tiles = st.sidebar.checkbox("OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles")
-    _overlay_sidebar()
-    upload_panel(store)
-    _view(store, dates, tiles, _overlay_offer())
+    # A session's first run draws the map and what sits above it; the sidebar, the panels
+    # beside the map and the charts under it follow a moment later (_full_run_soon).
+    first = not ss.get("_first_map_sent")
+    if first:
+        st.sidebar.header("Filters")
+        tiles = bool(ss.get("tiles", settings.tiles))
+    else:
+        _sidebar_filters(front_opts)
+        tiles = st.sidebar.checkbox(
+            "OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles"
+        )
+        _overlay_sidebar()
+        upload_panel(store)
+    left, right = st.columns([2.7, 1], gap="small")
+    ss["_full_run"] = True
+    try:
+        with left:
+            _view(store, dates, tiles, _overlay_offer())
+    finally:
+        ss["_full_run"] = False
+    with right:
+        if first:
+            st.caption("Loading the search and the place history…")
+        else:
+            _find_panel(store)
+            _history_panel(store)
+    if first:
+        ss["_first_map_sent"] = True
+        _full_run_soon(BELOW_MAP_AFTER_S)
+    else:
+        _charts(store)
     _footer(tiles)
 
 
 @st.fragment
 def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
-    """The time controls, the map and the panels beside and under it: what a step redraws."""
+    """The time controls, the map and its download: all that a step redraws.
+
+    The panels beside the map and the charts under it are drawn by full runs only; after
+    a step they follow once the user stops stepping (:func:`_full_run_soon`), so a step
+    spends neither the server's nor the browser's time on them.
+    """
     ss = st.session_state
-    loc, stamp = store.location, store.stamp()  # once per run: a big folder's listing costs
-    ss["_stamp"] = stamp
+    loc = store.location
+    # The data as of the last full run: a step never lists the store; the full run that
+    # follows a pause in stepping picks up reports added meanwhile.
+    stamp = ss["_stamp"]
     _goto_upload(dates)
     _time_controls(dates)
     _gap_line(dates)
@@ -308,38 +350,38 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     d_from, d_to = view_state.span
     q = view_state.query()
     data = cache.view_map_data(loc, stamp, q, store)
-    _handle_map_click(ss.get("map"), data.places)
-    left, right = st.columns([2.35, 1], gap="small")
-    with left:
-        head, count = st.columns([1.3, 1], vertical_alignment="bottom")
-        head.markdown(f"### {vs.view_title(d_from, d_to)}")
-        count.markdown(
-            f"Showing **{len(cache.view_events(loc, stamp, q, store))}** events at "
-            f"**{len(data.places)}** places",
-            help="One marker per place; its size grows with the number of mentions.",
-        )
-        overlay = _overlay_for(offer, d_to)
-        m = base_map(
-            center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles,
-            view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
-        )  # fmt: skip
-        st_folium(
-            m, key="map", height=MAP_HEIGHT, use_container_width=True,
-            feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
-            returned_objects=["last_object_clicked", "last_object_clicked_count"],
-        )  # fmt: skip
-    with right:
-        _find_panel(store)
-        _history_panel(store)
+    if _handle_map_click(ss.get("map"), data.places):
+        st.rerun()  # a new place is chosen: the history beside the map shows it
+    head, count = st.columns([1.3, 1], vertical_alignment="bottom")
+    head.markdown(f"### {vs.view_title(d_from, d_to)}")
+    count.markdown(
+        f"Showing **{len(cache.view_events(loc, stamp, q, store))}** events at "
+        f"**{len(data.places)}** places",
+        help="One marker per place; its size grows with the number of mentions.",
+    )
+    overlay = _overlay_for(offer, d_to)
+    m = base_map(
+        center=ss.get("center"), zoom=ss.get("zoom"), tiles=tiles,
+        view_key=ss.setdefault("_view_key", uuid.uuid4().hex[:12]),
+    )  # fmt: skip
+    st_folium(
+        m, key="map", height=MAP_HEIGHT, use_container_width=True,
+        feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
+        returned_objects=["last_object_clicked", "last_object_clicked_count"],
+    )  # fmt: skip
+    st.download_button(
+        "Download this view (GeoJSON)",
+        # Generated on click only: a month's GeoJSON is not sent with every rerun.
+        data=lambda: cache.export(loc, stamp, q, store),
+        on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
+        key="download",
+    )  # fmt: skip
     session.write_url(session.current_state())
-    # The first map of a session is drawn before anything under it (see _below_map_soon).
-    if ss.get("_below_map_ready"):
-        _below_map(store, q, d_from, d_to)
-    else:
-        _below_map_soon()
-    ss["_below_map_ready"] = True
+    cache.prefetch(loc, stamp, vs.neighbours(view_state, dates), store)
     if ss.get("playing"):
         session.play_frame(dates)
+    elif not ss.get("_full_run") and ss.get("_charts_q") != q:
+        _full_run_soon(CHARTS_AFTER_S)
 
 
 def _chosen(store: Store) -> Chosen | None:
@@ -359,49 +401,58 @@ def _chosen(store: Store) -> Chosen | None:
     )  # fmt: skip
 
 
-def _below_map(store: Store, q: ViewQuery, d_from: dt.date, d_to: dt.date) -> None:
-    """Download button and trend charts: everything under the map."""
-    loc, stamp = store.location, st.session_state["_stamp"]
-    st.download_button(
-        "Download this view (GeoJSON)",
-        # Generated on click only: a month's GeoJSON is not sent with every rerun.
-        data=lambda: cache.export(loc, stamp, q, store),
-        on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
-        key="download",
-    )  # fmt: skip
+def _charts(store: Store) -> None:
+    """The trend charts under the map, for the current view (full runs only)."""
+    ss = st.session_state
+    loc, stamp = store.location, ss["_stamp"]
+    view_state = session.current_state()
+    d_from, d_to = view_state.span
+    q = view_state.query()
     # about a year around the view: a lone later report must not squeeze 2022
     dates = cache.dates(loc, stamp, store)
     lo, hi = whole_months(*context_window(pd.Series(dates), d_from, d_to), dates[0], dates[-1])
     trend, ini = cache.trend_tables(loc, stamp, replace(q, date_from=lo, date_to=hi), store)
     _trend_panel(trend, ini, d_from, d_to)
+    ss["_charts_q"] = q
 
 
-@st.fragment(run_every=BELOW_MAP_AFTER_S)
-def _below_map_soon() -> None:
-    """Draws nothing; fires once, in the browser, to bring the charts under the first map.
+def _full_run_soon(after_s: float) -> None:
+    """Ask for one full run of the app ``after_s`` from now, unless a run comes first.
 
-    The browser shows a batch of new elements only when the code of all of
-    them has loaded: sent with the first map, the charts (Vega) would hold
-    the map back. So the first run of a session stops at the map, and this
-    timer asks for a full run a moment later; that run draws the charts and,
-    not calling this fragment, cancels the timer.
+    It brings what a session's first map or a step left out (sidebar, panels,
+    charts). The timer is a fragment that draws nothing: the browser asks for
+    its run after ``after_s``, and that run starts the full one. A run that
+    does not call it again cancels it, so stepping on (or Play) never fires it:
+    it fires once the user stays on a view.
     """
-    if st.session_state.get("_below_map_ready"):  # not the call inside the first run
-        st.rerun()
+    ss = st.session_state
+    ss["_soon"] = token = ss.get("_soon", 0) + 1
+
+    @st.fragment(run_every=after_s)
+    def timer() -> None:
+        if ss.get("_soon_seen") == token:  # the browser's call, not the one that set it
+            st.rerun()
+        ss["_soon_seen"] = token
+
+    timer()
 
 
-def _handle_map_click(value: dict | None, places: pd.DataFrame) -> None:
-    """A click on a marker selects the place under it (and reopens its popup on the redraw)."""
+def _handle_map_click(value: dict | None, places: pd.DataFrame) -> bool:
+    """A click on a marker selects the place under it (and reopens its popup on the redraw).
+
+    True when this run brought a new click on a place."""
     ss = st.session_state
     click = (value or {}).get("last_object_clicked")
     token = ((value or {}).get("last_object_clicked_count"), click)
     if not click or token == ss.get("_handled_click"):
-        return
+        return False
     ss["_handled_click"] = token
     pid = nearest_place(places, float(click["lat"]), float(click["lng"]), max_km=CLICK_KM)
     if pid:
         ss["place"] = pid
         ss["_open_popup"] = uuid.uuid4().hex[:8]
+        return True
+    return False
 
 
 if __name__ == "__main__":

@@ -483,14 +483,18 @@ APP_COUNT_RE = re.compile(r"Showing \*\*(\d+)\*\* events at \*\*(\d+)\*\* places
 
 
 def app_runner() -> Callable[..., Any]:
-    """``make(**query_params)``: the app run once by AppTest with those link parameters."""
+    """``make(**query_params)``: the app opened by AppTest with those link parameters.
+
+    Opened as a browser opens it: a session's first run draws the map, and the full
+    run that follows it (app._full_run_soon) adds the sidebar, panels and charts.
+    """
     from streamlit.testing.v1 import AppTest
 
     def make(**params: str) -> AppTest:
         at = AppTest.from_file(APP_FILE, default_timeout=60)
         for k, v in params.items():
             at.query_params[k] = v
-        return at.run()
+        return at.run().run()
 
     return make
 

@@ -65,7 +65,6 @@ def test_place_history_and_trend_panels(app) -> None:
     )
     fronts = at.multiselect(key="fronts").options
     assert fronts[-1] == "(no front)" and "Donetsk" in fronts
-    at.run()  # the charts come with the run after the first map (app._below_map_soon)
     assert "Activity per front" in [h.value for h in at.subheader]
     assert "No events." not in [c.value for c in at.caption]
 

@@ -10,6 +10,7 @@ this module is the one place that knows about Streamlit's caches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ from geo.view.find import PlaceIndex, build_index
 from geo.view.labels import evidence_table
 from geo.view.mapview import MapData, map_data
 from geo.view.overlay import load_overlay
+from geo.view.prefetch import Prefetcher
 from geo.view.trend import initiative_by_date, mentions_from_counts
 
 
@@ -73,6 +75,24 @@ def view_map_data(location: str, stamp: str, q: ViewQuery, _store: Store) -> Map
     ranged = q.date_from != q.date_to
     ev = evidence(location, stamp, _store)
     return map_data(view_events(location, stamp, q, _store), ranged, ev)
+
+
+_prefetcher = Prefetcher()
+
+
+def prefetch(location: str, stamp: str, queries: list[ViewQuery], _store: Store) -> None:
+    """Compute these views' markers in the background (see :mod:`geo.view.prefetch`)."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+
+    def job(q: ViewQuery) -> None:
+        # The session's context: Streamlit's caches then know the thread (no warning).
+        add_script_run_ctx(None, ctx)
+        view_map_data(location, stamp, q, _store)
+
+    for q in queries:
+        _prefetcher.submit((location, stamp, q), functools.partial(job, q))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

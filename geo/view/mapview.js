@@ -41,6 +41,7 @@
       map.getContainer().classList.add("fl-tiles");
     }
     map.on("zoomend moveend resize", fl.refresh);
+    map.on("resize", function () { fl.refit(); });
     // Labels are measured in pixels: place them again once the web fonts (and with them
     // the legend's final size) are in.
     if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fl.refresh); }
@@ -212,6 +213,18 @@
     var right = legend ? legend.offsetWidth + 24 : 24;
     fl.map.fitBounds(b, {paddingTopLeft: [64, 48], paddingBottomRight: [right, 56],
       maxZoom: 8, animate: false});
+    fl.fitted = fl.viewNow();
+  };
+
+  fl.viewNow = function () {
+    var c = fl.map.getCenter();
+    return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + fl.map.getZoom();
+  };
+
+  // The frame may still change size after the first fit (the page around the map is
+  // drawn after it): fit again, as long as the view is still the one the fit chose.
+  fl.refit = function () {
+    if (fl.fitted && fl.fitted === fl.viewNow()) { fl.fitFront(); } else { fl.fitted = null; }
   };
 
   // ---------------------------------------------------------------- front labels

@@ -390,3 +390,19 @@ def export_filename(q: ViewQuery) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", f.lower()).strip("-")
         parts.append(slug or "front")
     return "_".join(parts)[:150] + ".geojson"
+
+
+def neighbours(
+    state: ViewState, dates: Sequence[dt.date], until: dt.date | None = None
+) -> list[ViewQuery]:
+    """The views one step away (and Play's next frame when ``until`` is given): what the
+    user most likely asks for next, so the dashboard can prepare them while they look."""
+    moves = [step(state, dates, 1), step(state, dates, -1)]
+    if until is not None:
+        moves.insert(0, play_step(state, dates, until))
+    out: list[ViewQuery] = []
+    for moved_to, moved in moves:
+        q = moved_to.query()
+        if moved and q not in out and q != state.query():
+            out.append(q)
+    return out

@@ -58,6 +58,8 @@ def daily_front_counts(events: gpd.GeoDataFrame) -> pd.DataFrame:
     out = df.groupby(["date", "front"], sort=True).size().rename("mentions").reset_index()
     out["front"] = out["front"].astype(object)
     return out
+
+
 def whole_months(
     lo: dt.date, hi: dt.date, first: dt.date, last: dt.date
 ) -> tuple[dt.date, dt.date]:
