@@ -34,6 +34,7 @@ from geo.model import KINDS, NO_FRONT, STATUSES
 from geo.places.fronts import CANONICAL, color
 from geo.settings import settings
 from geo.store import Store, open_store
+from geo.store.query import ViewQuery
 from geo.view import cache, session
 from geo.view import state as vs
 from geo.view.basemap import CREDIT as BASEMAP_CREDIT
@@ -48,7 +49,7 @@ from geo.view.upload_panel import upload_panel
 
 st.set_page_config(page_title="Frontline", page_icon="🗺️", layout="wide")
 
-BELOW_MAP_AFTER_S = 0.5  # the rest of the page follows a session's first map after this
+BELOW_MAP_AFTER_S = 1.0  # the rest of the page follows a session's first map after this
 CHARTS_AFTER_S = 0.7  # after the last step, the panels and charts catch up
 MAP_HEIGHT = 620  # with the header and controls above, the map fits a 1000 px window
 CLICK_KM = 0.5  # a click reports the marker's own position (geo/view/mapview.js)
@@ -77,7 +78,7 @@ def _goto_upload(dates: list[dt.date]) -> None:
         session.set_time(replace(session.current_state(), day=goto))
 
 
-def _time_controls(dates: list[dt.date]) -> None:
+def _time_controls(dates: list[dt.date], labels: dict[dt.date, str]) -> None:
     """Mode, Prev/Play/Next and the slider. They change the plain session keys through
     their callbacks, before the run that draws the new view."""
     ss = st.session_state
@@ -101,13 +102,12 @@ def _time_controls(dates: list[dt.date]) -> None:
         on_click=session.toggle_play, args=(dates,),
     )  # fmt: skip
     c_next.button("Next ▶", key="next", help="next date", on_click=step, args=(dates, 1))
-    fmt = lambda d: d.strftime("%d %b %Y")  # noqa: E731
     gen = ss.get("_slider_gen", 0)
     wk = f"{'day' if mode == vs.DAY else 'range'}_{gen}"
     value = ss["day"] if mode == vs.DAY else ss["range"]
     c_slider.select_slider(
         "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
-        format_func=fmt, on_change=session.slider_changed,
+        format_func=labels.__getitem__, on_change=session.slider_changed,
         args=(wk, "day" if mode == vs.DAY else "range"),
     )  # fmt: skip
 
@@ -281,7 +281,7 @@ def main() -> None:
         st.warning(f"Skipped {md(name)}: {md(problem)}")
     dates = cache.dates(loc, stamp, store)
     if not dates:
-        latest_and_update(store)
+        latest_and_update(store, stamp)
         upload_panel(store)
         st.info(f"No events in {md(loc)}. Add reports, or run `frontline ingest REPORT...`.")
         _footer(False)
@@ -295,7 +295,7 @@ def main() -> None:
     notices, restored = ss.get("_notices", ([], None))
     if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
-    latest_and_update(store)
+    latest_and_update(store, stamp)
     # A session's first run draws the map and what sits above it; the sidebar, the panels
     # beside the map and the charts under it follow a moment later (_full_run_soon).
     first = not ss.get("_first_map_sent")
@@ -327,7 +327,7 @@ def main() -> None:
         _full_run_soon(BELOW_MAP_AFTER_S)
     else:
         _charts(store)
-    _footer(tiles)
+        _footer(tiles)
 
 
 @st.fragment
@@ -344,7 +344,7 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     # follows a pause in stepping picks up reports added meanwhile.
     stamp = ss["_stamp"]
     _goto_upload(dates)
-    _time_controls(dates)
+    _time_controls(dates, cache.date_labels(loc, stamp, store))
     _gap_line(dates)
     view_state = session.current_state()
     d_from, d_to = view_state.span
@@ -369,6 +369,18 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
         feature_group_to_add=view_layer(data, overlay=overlay, chosen=_chosen(store)),
         returned_objects=["last_object_clicked", "last_object_clicked_count"],
     )  # fmt: skip
+    if ss.get("_first_map_sent"):  # not in a session's first run: nothing under the map yet
+        _download(loc, stamp, q, store)
+    session.write_url(session.current_state())
+    cache.prefetch(loc, stamp, vs.neighbours(view_state, dates), store)
+    if ss.get("playing"):
+        session.play_frame(dates)
+    elif not ss.get("_full_run") and ss.get("_charts_q") != q:
+        _full_run_soon(CHARTS_AFTER_S)
+
+
+def _download(loc: str, stamp: str, q: ViewQuery, store: Store) -> None:
+    """The GeoJSON of exactly this view; the file is made only when clicked."""
     st.download_button(
         "Download this view (GeoJSON)",
         # Generated on click only: a month's GeoJSON is not sent with every rerun.
@@ -376,12 +388,6 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
         on_click="ignore", file_name=vs.export_filename(q), mime="application/geo+json",
         key="download",
     )  # fmt: skip
-    session.write_url(session.current_state())
-    cache.prefetch(loc, stamp, vs.neighbours(view_state, dates), store)
-    if ss.get("playing"):
-        session.play_frame(dates)
-    elif not ss.get("_full_run") and ss.get("_charts_q") != q:
-        _full_run_soon(CHARTS_AFTER_S)
 
 
 def _chosen(store: Store) -> Chosen | None:

@@ -60,6 +60,19 @@ def dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
     return _store.dates()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def latest_report(location: str, stamp: str, _store: Store) -> dt.date | None:
+    from geo.fetch.update import latest_report as newest
+
+    return newest(_store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def date_labels(location: str, stamp: str, _store: Store) -> dict[dt.date, str]:
+    """The slider's label of each date ("07 Feb 2026"), made once, not on every run."""
+    return {d: d.strftime("%d %b %Y") for d in dates(location, stamp, _store)}
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def view_events(location: str, stamp: str, q: ViewQuery, _store: Store):
     return _store.load(q)

@@ -14,22 +14,23 @@ from geo.store import Store
 from geo.view.safe import md
 
 
-def latest_and_update(store: Store) -> None:
+def latest_and_update(store: Store, stamp: str) -> None:
     """The line "Latest report: DATE (N days ago)"; for an operator who turned it on
     (FRONTLINE_ALLOW_UPDATE=1), "Update now", which runs ``frontline update`` for every
     source with a progress bar. The work and the texts are :mod:`geo.fetch.update`."""
     from geo.fetch.update import (
         DateOutcome,
         latest_line,
-        latest_report,
         progress_text,
         summary_message,
         update_all,
     )
+    from geo.view import cache
 
     ss = st.session_state
     left, right = st.columns([6, 1], vertical_alignment="center")
-    left.caption(md(latest_line(latest_report(store))))
+    newest = cache.latest_report(store.location, stamp, store)
+    left.caption(md(latest_line(newest)))
     done = ss.pop("_update_result", None)
     if done is not None:
         (st.success if done[0] else st.warning)("\n\n".join(md(line) for line in done[1]))
