@@ -89,7 +89,7 @@ def _time_controls(dates: list[dt.date], labels: dict[dt.date, str]) -> None:
     mk = f"mode_{ss.get('_mode_gen', 0)}"
     mode = c_mode.radio(
         "View", list(vs.MODES), key=mk, horizontal=True, index=vs.MODES.index(ss["mode"]),
-        on_change=lambda: ss.__setitem__("mode", ss[mk]),
+        on_change=session.mode_changed, args=(mk,),
     )  # fmt: skip
     step = session.step
     c_prev.button(
@@ -252,6 +252,11 @@ def _trend_panel(t: pd.DataFrame, ini: pd.DataFrame, day_from: dt.date, day_to: 
     colors = [color(None if f == NO_FRONT else f) for f in fronts]
     spec = trend_spec(t, fronts, colors, day_from.isoformat(), day_to.isoformat())
     st.vega_lite_chart(spec=spec, width="stretch")
+    st.caption(
+        f"The dashed line marks {day_from}."
+        if day_from == day_to
+        else f"The shaded band marks {day_from} – {day_to}."
+    )
     if len(ini):
         st.caption("Initiative by report, per front")
         st.vega_lite_chart(spec=initiative_spec(ini), width="stretch")

@@ -58,6 +58,7 @@ TARGET_STEP_S = 0.3  # a step on the shipped data
 TARGET_STEP_10Y_S = 0.5  # a step on the 10-year store
 VIEWPORT = {"width": 1400, "height": 1000}
 SETTLE_S = 2.0  # untimed pause between steps (see _idle)
+SLIDER_STEPS = 3  # arrow-key steps to time
 LATER_VISITORS = 3  # "second visitor": the median of this many visits after the first
 TIMEOUT_S = 60.0
 
@@ -240,13 +241,19 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
             wall, seen = timed_step(page, nxt.click, dates[i], places(dates[i]))
             walls.append(wall)
             times.append(seen)
-        # One step with the slider itself: arrow key on its thumb (as tests/test_e2e.py).
+        # Steps with the slider itself: arrow key on its thumb (as tests/test_e2e.py).
         thumb = page.get_by_role("slider").first
         thumb.focus()
-        _idle(page)
-        wall_slider, t_slider = timed_step(
-            page, lambda: thumb.press("ArrowLeft"), dates[i - 1], places(dates[i - 1])
-        )
+        slider_walls, slider_times = [], []
+        for _ in range(SLIDER_STEPS):
+            i = max(i - 1, 0)
+            _idle(page)
+            wall, seen = timed_step(
+                page, lambda: thumb.press("ArrowLeft"), dates[i], places(dates[i])
+            )
+            slider_walls.append(wall)
+            slider_times.append(seen)
+        wall_slider, t_slider = statistics.median(slider_walls), statistics.median(slider_times)
         frame = _map_frame(page)
         same_map = bool(frame and frame.evaluate("window.__flSameMap === true"))
         ctx.close()
@@ -256,7 +263,7 @@ def bench_store(browser, store: Path, label: str, steps: int, log_dir: Path) -> 
         f"target <= {target:.1f} s", med <= target)  # fmt: skip
     row("'Next ▶' click -> updated map, slowest", f"{worst:.2f} s")
     row("  same, from Playwright's click() call (median)", f"{statistics.median(walls):.2f} s")
-    row("slider arrow key -> updated map", f"{t_slider:.2f} s",
+    row(f"slider arrow key -> updated map, median of {SLIDER_STEPS}", f"{t_slider:.2f} s",
         f"target <= {target:.1f} s", t_slider <= target)  # fmt: skip
     row("  same, from Playwright's press() call", f"{wall_slider:.2f} s")
     row("  steps / floor (second visitor)", f"{med / floor_second:.2f}x")

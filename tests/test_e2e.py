@@ -76,6 +76,22 @@ def test_step_buttons_and_slider_change_markers(ui: Dashboard) -> None:
     expect(ui.page).to_have_url(re.compile(r"date=2024-05-20"))
 
 
+def test_a_step_redraws_the_map_and_the_charts_catch_up(ui: Dashboard) -> None:
+    ui.open("?date=2024-05-21")
+    ui.expect_places(2, heading="2024-05-21")
+    marks = ui.page.get_by_text(re.compile(r"The dashed line marks \d{4}-\d\d-\d\d"))
+    expect(marks).to_have_text("The dashed line marks 2024-05-21.", timeout=20_000)
+    ui.map.locator("body").evaluate("() => { window.__sameMap = true; }")
+    ui.page.get_by_role("button", name="Next ▶").click()
+    ui.page.get_by_role("button", name="Next ▶").click()
+    ui.expect_places(4, heading="2024-05-24")
+    # The charts under the map follow once the user stops stepping...
+    expect(marks).to_have_text("The dashed line marks 2024-05-24.", timeout=20_000)
+    # ...and the map was updated in place, never rebuilt.
+    assert ui.map.locator("body").evaluate("() => window.__sameMap === true")
+    expect(ui.page.get_by_text("Find a place", exact=True)).to_be_visible()
+
+
 def _choose_front(ui: Dashboard, front: str) -> None:
     box = ui.page.get_by_test_id("stMultiSelect").filter(has_text="Fronts")
     box.locator("input").click()

@@ -31,7 +31,10 @@
       L.DomEvent.disableScrollPropagation(d);
       // Labels keep clear of the legend: place them again whenever its box changes (the
       // page's style sheets may arrive after the map is drawn).
-      if (window.ResizeObserver) { new ResizeObserver(function () { fl.refresh(); }).observe(d); }
+      // The first fit may have measured it unstyled: fit again (unless the user moved).
+      if (window.ResizeObserver) {
+        new ResizeObserver(function () { fl.refresh(); fl.refit(); }).observe(d);
+      }
       return d;
     };
     legend.addTo(map);
@@ -210,7 +213,9 @@
     if (!b) { return; }
     // Keep the markers clear of the zoom buttons, the scale and the legend, and a few
     // nearby places in a view of one sector.
-    var right = legend ? legend.offsetWidth + 24 : 24;
+    // (A legend as wide as half the map has no style sheet yet: it is not in the way.)
+    var lw = legend ? legend.offsetWidth : 0;
+    var right = (lw && lw < fl.map.getSize().x / 2 ? lw : 0) + 24;
     fl.map.fitBounds(b, {paddingTopLeft: [64, 48], paddingBottomRight: [right, 56],
       maxZoom: 8, animate: false});
     fl.fitted = fl.viewNow();

@@ -83,9 +83,26 @@ def toggle_play(dates: list[dt.date]) -> None:
 
 
 def slider_changed(widget_key: str, state_key: str) -> None:
+    """The slider moved: its value becomes the view's. A slider of an earlier generation
+    (replaced when code moved the view, see :func:`set_time`) may still report the value
+    it had, in the same request as the click that moved the view: that is ignored, or a
+    quick second click on Next would bring the view back."""
+    if not current_key(widget_key, "_slider_gen"):
+        return
     value = st.session_state[widget_key]
     st.session_state[state_key] = tuple(value) if state_key == "range" else value
     st.session_state["_step_note"] = None
+
+
+def current_key(widget_key: str, gen_key: str) -> bool:
+    """Whether ``widget_key`` (``NAME_GEN``) is the widget of the current generation."""
+    return widget_key.rsplit("_", 1)[-1] == str(st.session_state.get(gen_key, 0))
+
+
+def mode_changed(widget_key: str) -> None:
+    """The Day/Range choice changed (ignored from a replaced radio, as for the slider)."""
+    if current_key(widget_key, "_mode_gen"):
+        st.session_state["mode"] = st.session_state[widget_key]
 
 
 def play_frame(dates: list[dt.date]) -> None:
