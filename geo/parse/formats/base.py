@@ -19,6 +19,8 @@ from geo.parse.mentions import find_mentions, name_context
 from geo.parse.not_places import NameContext
 from geo.places.gazetteer import Gazetteer
 
+MAX_SECTION_WORDS = 15  # a longer heading is a sentence, not a section's name
+
 
 @dataclass(slots=True)
 class ParseContext:
@@ -108,7 +110,11 @@ class ReportBuilder:
 
     def section(self, front: str, heading: str) -> Section:
         """The section ``heading`` of ``front``, created on first use (a dict lookup:
-        a report may have thousands of sections)."""
+        a report may have thousands of sections). A heading that is a sentence (an
+        effort's objective, say) names no section: its events get none, rather than a
+        sentence of the report as their section."""
+        if len(heading.split()) > MAX_SECTION_WORDS:
+            heading = ""
         s = self._sections.get((front, heading))
         if s is None:
             s = self._sections[(front, heading)] = Section(heading)
