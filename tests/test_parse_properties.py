@@ -83,3 +83,15 @@ def test_random_bytes_read_or_raise_report_error(data):
 @pytest.mark.parametrize("seed", range(len(SEEDS)))
 def test_seeds_are_valid_reports_or_clear_errors(seed):
     _check(SEEDS[seed])
+
+
+def test_a_heading_that_is_a_sentence_names_no_section() -> None:
+    from geo.parse.formats.base import MAX_SECTION_WORDS, ReportBuilder
+
+    b = ReportBuilder(text="", gaz=None)  # type: ignore[arg-type]
+    short = "Subordinate main effort west of Kyiv along the west bank of the Dnipro"
+    goal = "Take the rest of the oblast and push on westward into the next one and beyond it"
+    assert len(short.split()) <= MAX_SECTION_WORDS < len(goal.split())
+    assert b.section("Kyiv", short).heading == short
+    assert b.section("Luhansk", goal).heading == ""
+    assert [s.heading for s in b.front("Luhansk").sections] == [""]
