@@ -318,6 +318,8 @@ def test_map_view_is_kept_in_the_url(ui: Dashboard) -> None:
     ui.expect_places(1, heading="2024-05-21")
     assert _map_zoom(ui) == 10
     expect(ui.page).to_have_url(re.compile(r"zoom=10"))
+    # The URL follows the run that drew the map (it is written after the map is sent).
+    expect(ui.page).to_have_url(re.compile(r"date=2024-05-21"))
     q = ui.url_params()
     assert q["fronts"] == ["Donetsk"] and q["date"] == ["2024-05-21"]
     lat, lon = (float(x) for x in q["center"][0].split(","))
