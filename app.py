@@ -16,7 +16,9 @@ rebuilds the map; and the views one step away are computed in the
 background while the user looks (:func:`geo.view.cache.prefetch`). The
 sidebar, the panels beside the map and the charts under it are drawn by full
 runs, which follow a session's first map, and a step once the user stops
-stepping (:func:`_full_run_soon`).
+stepping (:func:`_full_run_soon`). A session's first run reads no more of the
+store than the newest day it shows (:meth:`geo.store.base.Store.quick_dates`),
+so a first visitor of a large store does not wait for all of it.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ def _time_controls(dates: list[dt.date], labels: dict[dt.date, str]) -> None:
     value = ss["day"] if mode == vs.DAY else ss["range"]
     c_slider.select_slider(
         "Date" if mode == vs.DAY else "Date range", options=dates, value=value, key=wk,
-        format_func=labels.__getitem__, on_change=session.slider_changed,
+        format_func=lambda d: labels.get(d) or cache.date_label(d),
+        on_change=session.slider_changed,
         args=(wk, "day" if mode == vs.DAY else "range"),
     )  # fmt: skip
 
@@ -282,9 +285,16 @@ def main() -> None:
     loc, stamp = store.location, store.stamp()
     ss = st.session_state
     ss["_stamp"] = stamp
-    for name, problem in cache.skipped(loc, stamp, store):
-        st.warning(f"Skipped {md(name)}: {md(problem)}")
-    dates = cache.dates(loc, stamp, store)
+    # A session's first run draws the map and what sits above it, reading no more of the
+    # store than that; the sidebar, the panels beside the map and the charts under it
+    # follow a moment later (_full_run_soon), with the whole store.
+    first = not ss.get("_first_map_sent")
+    if first:
+        dates = cache.first_dates(loc, stamp, store)
+    else:
+        for name, problem in cache.skipped(loc, stamp, store):
+            st.warning(f"Skipped {md(name)}: {md(problem)}")
+        dates = cache.dates(loc, stamp, store)
     if not dates:
         latest_and_update(store, stamp)
         upload_panel(store)
@@ -293,22 +303,21 @@ def main() -> None:
         return
 
     ss["_dates"] = dates
-    front_opts = vs.front_options(cache.fronts(loc, stamp, store))
     session.restore_from_url(
-        dates, front_opts, lambda: set(cache.all_places(loc, stamp, store)["place_id"])
+        dates,
+        lambda: vs.front_options(cache.fronts(loc, stamp, store)),
+        lambda: set(cache.all_places(loc, stamp, store)["place_id"]),
     )
+    session.fit_to_dates(dates)
     notices, restored = ss.get("_notices", ([], None))
     if notices and session.current_state().query() == restored:  # until the user moves on
         st.info("  \n".join(md(n) for n in notices), icon="ℹ️")
     latest_and_update(store, stamp)
-    # A session's first run draws the map and what sits above it; the sidebar, the panels
-    # beside the map and the charts under it follow a moment later (_full_run_soon).
-    first = not ss.get("_first_map_sent")
     if first:
         st.sidebar.header("Filters")
         tiles = bool(ss.get("tiles", settings.tiles))
     else:
-        _sidebar_filters(front_opts)
+        _sidebar_filters(vs.front_options(cache.fronts(loc, stamp, store)))
         tiles = st.sidebar.checkbox(
             "OpenStreetMap tiles (needs internet)", settings.tiles, key="tiles"
         )
@@ -349,7 +358,7 @@ def _view(store: Store, dates: list[dt.date], tiles: bool, offer) -> None:
     # follows a pause in stepping picks up reports added meanwhile.
     stamp = ss["_stamp"]
     _goto_upload(dates)
-    _time_controls(dates, cache.date_labels(loc, stamp, store))
+    _time_controls(dates, cache.date_labels(loc, stamp, dates))
     _gap_line(dates)
     view_state = session.current_state()
     d_from, d_to = view_state.span

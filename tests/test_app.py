@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,47 @@ def test_gaps_in_the_data_are_shown_and_a_step_across_one_says_so(
     assert any("Stepped over a gap" in c.value and gap in c.value for c in at.caption)
     at.button(key="prev").click().run()
     assert any("Stepped over a gap" in c.value for c in at.caption)  # back across it too
+
+
+def test_a_first_visit_reads_only_the_files_of_what_it_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's first run draws the newest day from that day's files: it must complete
+    while another thread holds the store's whole-store read (as another session's full
+    run may), and read only the newest dates' files."""
+    from helpers import REPORTS, write_store
+
+    from geo.store import files as store_files
+
+    extra = [(f"2024-06-{d:02d}", *REPORTS[0][1:]) for d in range(1, 12)]
+    folder = write_store(tmp_path / "events", [*REPORTS, *extra])
+    monkeypatch.setenv("FRONTLINE_EVENTS_DIR", str(folder))
+    monkeypatch.setenv("FRONTLINE_TILES", "0")
+    monkeypatch.delenv("FRONTLINE_OVERLAY_DIR", raising=False)
+    key = str(folder.resolve())
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # a whole-store read in progress, given up after 15 s
+        with store_files.build_lock(key):
+            taken.set()
+            done.wait(15)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    taken.wait(5)
+    at = AppTest.from_file(APP, default_timeout=60)
+    try:
+        at.run()
+        assert not done.is_set() and holder.is_alive(), "the first run waited for the whole store"
+        read = {name for k, name in list(store_files._file_cache) if k == key}
+    finally:
+        done.set()
+        holder.join()
+    assert not at.exception, at.exception
+    assert _heading(at) == "2024-06-11" and _count(at) == (3, 3)
+    # the newest day, and the days a step away (prepared in the background)
+    assert read <= {f"2024-06-{d:02d}_dayseries.geojson" for d in (9, 10, 11)}, read
+    at.run()  # the full run that follows: the sidebar, with the whole store
+    assert not at.exception, at.exception
+    assert [str(o) for o in at.select_slider[0].options][:2] == ["20 May 2024", "21 May 2024"]
+    assert at.sidebar.multiselect

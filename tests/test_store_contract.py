@@ -256,3 +256,18 @@ def test_extra_properties_and_key_order_survive(backend):
     assert back.features == feats and back.meta == rec.meta
     assert list(back.features[0]["properties"]) == list(feats[0]["properties"])
     assert back.date == dt.date(2024, 5, 20)
+
+
+def test_first_look_answers_agree_with_the_whole_store(backend_store):
+    """What the app's first run asks (quick dates, the newest report, a view's reports)
+    agrees with the whole-store answers, whichever way a backend finds it."""
+    exact = backend_store.dates()
+    quick = backend_store.quick_dates()
+    assert set(exact) <= set(quick) and quick[-1] == exact[-1]
+    assert backend_store.latest_report_date() == max(day(d) for d in DATES)
+    every = backend_store.reports()
+    for first, last in [(day("2024-05-21"), day("2024-05-22")), (None, day("2024-05-20"))]:
+        lo, hi = (first or dt.date.min).isoformat(), last.isoformat()
+        want = [r["report"]["url"] for r in every if lo <= r["report"]["date"] <= hi]
+        got = [r["report"]["url"] for r in backend_store.reports_between(first, last)]
+        assert got == want and got

@@ -201,7 +201,7 @@ FRONTS = ("Donetsk", "Kharkiv", NON_FRONT)
 
 
 def _restore(**params: str) -> vs.Restored:
-    return vs.from_params(params, D, FRONTS, lambda: {"p-1"})
+    return vs.from_params(params, D, lambda: FRONTS, lambda: {"p-1"})
 
 
 def test_link_without_adjustments_says_nothing() -> None:
@@ -303,6 +303,19 @@ def test_gaps_of_a_month_or_more_are_listed_and_a_step_across_one_says_so() -> N
     moved, ok = vs.step(s, D, 1)
     assert ok and vs.jumped_gap(s, moved, D) == g[0]
     assert vs.jumped_gap(replace(s, day=D[0]), replace(s, day=D[1]), D) is None
+
+
+
+def test_a_view_on_dates_the_store_no_longer_has_moves_to_the_nearest() -> None:
+    """The dates can shrink under an open view (a first look's dates came from file names;
+    a report was removed): the view moves, and a step from it still works."""
+    s = replace(vs.default_state(D), day=dt.date(2022, 3, 4), range=(dt.date(2022, 2, 1), D[2]))
+    moved = vs.onto_dates(s, D)
+    assert moved.day == D[2] and moved.range == (D[0], D[2])  # a tie goes to the earlier date
+    assert vs.onto_dates(moved, D) == moved
+    assert vs.step(s, D, 1) == (replace(moved, day=D[3]), True)
+    late = replace(s, mode=vs.RANGE, range=(dt.date(2025, 1, 1), dt.date(2025, 2, 1)))
+    assert vs.onto_dates(late, D).range == (D[-1], D[-1])
 
 
 # --- Find a place (issue 15, item 3): the real gazetteer's names and keys ----------------

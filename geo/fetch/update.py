@@ -322,14 +322,7 @@ def update_all(store: Store, on_progress: Progress | None = None, **kw) -> list[
 
 def latest_report(store: Store) -> dt.date | None:
     """The date of the newest report in the store (any source), or ``None``."""
-    best = None
-    for r in store.reports():
-        try:
-            d = dt.date.fromisoformat(str(r["report"].get("date")))
-        except ValueError:
-            continue
-        best = d if best is None or d > best else best
-    return best
+    return store.latest_report_date()
 
 
 def latest_line(latest: dt.date | None, today: dt.date | None = None) -> str:

@@ -122,6 +122,27 @@ class Store(ABC):
         """The dates that have events, sorted: the stops of the app's time slider."""
         return dates_with_events(self.load())
 
+    def quick_dates(self) -> list[dt.date]:
+        """The slider's dates for a first look, without reading the whole store.
+
+        :meth:`dates` here. A file store not yet in memory gives the dates its file
+        names say (:mod:`geo.store.files`): one of them may be a report with no usable
+        events, which :meth:`dates` leaves out, so the app uses this only until it has
+        :meth:`dates`.
+        """
+        return self.dates()
+
+    def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
+        """:meth:`reports` of the reports dated ``first..last`` (inclusive; ``None``: open);
+        a store that can find them without reading the others does."""
+        lo = first.isoformat() if first else ""
+        hi = last.isoformat() if last else "9999-99-99"
+        return [r for r in self.reports() if lo <= str(r["report"].get("date") or "") <= hi]
+
+    def latest_report_date(self) -> dt.date | None:
+        """The date of the newest report (any source, with events or not), or ``None``."""
+        return newest_date(self.reports())
+
     # --- aggregates: computed from load() here; a database answers them itself ------------
     def skipped(self) -> list[tuple[str, str]]:
         """Unusable parts of the store as ``(name, problem)`` (see :meth:`load`)."""
@@ -130,7 +151,7 @@ class Store(ABC):
     def fronts(self) -> list[str]:
         """The fronts that have events, sorted; :data:`NO_FRONT` last when some have none."""
         front = self.load()["front"]
-        names = sorted(set(front.dropna().astype(str)))
+        names = sorted(map(str, front.dropna().unique()))  # distinct first: a store is big
         return [*names, NO_FRONT] if bool(front.isna().any()) else names
 
     def places(self, q: ViewQuery | None = None) -> pd.DataFrame:
@@ -162,3 +183,15 @@ class Store(ABC):
         out = pd.DataFrame({c: ev[c].astype(object).to_numpy() for c in cols})
         out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
         return out.drop_duplicates(cols).reset_index(drop=True)
+
+
+def newest_date(reports: list[dict]) -> dt.date | None:
+    """The newest readable ``report.date`` of :meth:`Store.reports` entries, or ``None``."""
+    best = None
+    for r in reports:
+        try:
+            d = dt.date.fromisoformat(str(r["report"].get("date")))
+        except ValueError:
+            continue
+        best = d if best is None or d > best else best
+    return best

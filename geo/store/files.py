@@ -10,6 +10,14 @@ shared index file that a race could lose. Everything else is derived from the
 files on load and cached by their names, mtimes, sizes and inodes, so an
 unchanged store is answered without reading a byte.
 
+A file's name starts with its report's date, and every event in it carries
+that date (:func:`geo.store.records.report_id` makes both). The store relies
+on it: a view of some dates, and the newest report, are answered from the
+files named for those dates (and any file whose name gives no date), so a
+first visitor of a large store waits for one day's files, not for all of
+them. A file that breaks the rule is skipped with a message, whichever way
+it is read, so both ways always give the same answer.
+
 A file looks like this (one feature per line, so the shipped data diffs well)::
 
     {"type":"FeatureCollection",
@@ -31,21 +39,23 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import orjson
+import pyarrow.compute as pc
 
 from geo._io import atomic_write_text
 from geo.errors import ReportExists, StoreBusy, StoreError
-from geo.store.base import Store, WriteOutcome
+from geo.store.base import Store, WriteOutcome, newest_date
 from geo.store.frame import Collection, frame_of, parse_collection
-from geo.store.query import ViewQuery, filter_events
+from geo.store.query import ViewQuery, dates_with_events, filter_events
 from geo.store.records import ReportRecord, id_source_hash, source_hash, stored_source
 
 SUFFIX = ".geojson"
@@ -57,9 +67,40 @@ REBUILD_PREFIX = ".rebuild-"  # temporary folders of a rebuild: .<store>.rebuild
 Stamp = tuple[int, int, int]
 Listing = tuple[tuple[str, Stamp], ...]
 
-_lock = threading.Lock()
+# A view of dates whose files are at most this share of the store is read from those
+# files alone; a wider one reads (and caches) the whole store, which it nearly is.
+PARTIAL_SHARE = 0.25
+
+_lock = threading.Lock()  # guards _build_locks and clear_cache
+_build_locks: dict[str, threading.Lock] = {}
+# Plain dicts: single gets and sets are atomic, so a view read from a few files never
+# waits for a whole-store read that another thread is doing.
 _file_cache: dict[tuple[str, str], tuple[Stamp, Collection]] = {}
 _frame_cache: dict[str, tuple[Listing, gpd.GeoDataFrame]] = {}
+
+_NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:_|\.geojson$)")
+
+
+def few(n: int, total: int) -> bool:
+    """Whether reading ``n`` of ``total`` files for a view beats reading them all."""
+    return n <= PARTIAL_SHARE * total
+
+
+def name_date(name: str) -> dt.date | None:
+    """The date a store file's name starts with (``2024-05-01_isw_….geojson``), or ``None``."""
+    m = _NAME_DATE.match(name)
+    if m is None:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+
+
+def build_lock(key: str) -> threading.Lock:
+    """The lock one store's whole-store read holds, so two threads never both do it."""
+    with _lock:
+        return _build_locks.setdefault(key, threading.Lock())
 
 
 def dumps_collection(record: ReportRecord) -> str:
@@ -359,69 +400,17 @@ class FileStore(Store):
     def _key(self) -> str:
         return str(self.folder.resolve())
 
-    def _collections(self, listing: Listing | None = None) -> list[tuple[str, Collection]]:
-        """Each file parsed, re-reading only what changed since the last call."""
+    def _collections(self, listing: Listing) -> list[tuple[str, Collection]]:
+        """Each file parsed, re-reading only what changed since the last call; files gone
+        from ``listing`` are forgotten."""
         key = self._key()
-        if listing is None:
-            listing = self.listing()
-        out = []
-        for name, st in listing:
-            cached = _file_cache.get((key, name))
-            if cached is None or cached[0] != st:
-                cached = (st, _read(self.folder / name))
-                _file_cache[(key, name)] = cached
-            out.append((name, cached[1]))
+        out = self._collections_of(listing)
         live = {name for name, _ in listing}
-        for k in [k for k in _file_cache if k[0] == key and k[1] not in live]:
-            del _file_cache[k]
+        for k in [k for k in list(_file_cache) if k[0] == key and k[1] not in live]:
+            _file_cache.pop(k, None)
         return out
 
-    def collections(self) -> list[tuple[str, Collection]]:
-        """``(file name, collection)`` of every file, cached (callers must not modify them)."""
-        with _lock:
-            return self._collections()
-
-    def _frame(self) -> gpd.GeoDataFrame:
-        """The whole store's frame, cached until a file changes (callers must not modify it)."""
-        key = self._key()
-        with _lock:
-            listing = self.listing()
-            cached = _frame_cache.get(key)
-            if cached is None or cached[0] != listing:
-                parsed = self._collections(listing)
-                gdf = frame_of([c for _, c in parsed])
-                gdf.attrs["skipped"] = [(n, c.problem) for n, c in parsed if c.problem is not None]
-                gdf.attrs["files"] = sum(c.problem is None for _, c in parsed)
-                cached = (listing, gdf)
-                _frame_cache[key] = cached
-        return cached[1]
-
-    def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
-        """See :meth:`Store.load`; ``strict=True`` raises :class:`StoreError` on the first
-        unusable file instead of skipping it. Callers get their own frame."""
-        return view_of(self._frame(), q, strict, lambda name: str(self.folder / name))
-
-    def reports(self) -> list[dict]:
-        return _reports_of(self.collections())
-
-    def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
-        prefix = f"{date.isoformat()}_{fmt}"
-        names = []
-        for name in self._names():
-            if name[: -len(SUFFIX)] == prefix or name.startswith(prefix + "_"):
-                with contextlib.suppress(FileNotFoundError):
-                    st = os.stat(self.folder / name)
-                    if stat.S_ISREG(st.st_mode):
-                        names.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
-        with _lock:
-            parsed = self._collections_of(names)
-        return [
-            r
-            for r in _reports_of(parsed)
-            if r["report"].get("date") == date.isoformat() and r["report"].get("format") == fmt
-        ]
-
-    def _collections_of(self, names: list[tuple[str, Stamp]]) -> list[tuple[str, Collection]]:
+    def _collections_of(self, names: Iterable[tuple[str, Stamp]]) -> list[tuple[str, Collection]]:
         """Like :meth:`_collections` for some files only (the cache is kept, not pruned)."""
         key = self._key()
         out = []
@@ -432,6 +421,95 @@ class FileStore(Store):
                 _file_cache[(key, name)] = cached
             out.append((name, cached[1]))
         return out
+
+    def collections(self) -> list[tuple[str, Collection]]:
+        """``(file name, collection)`` of every file, cached (callers must not modify them)."""
+        with build_lock(self._key()):
+            return self._collections(self.listing())
+
+    def is_read(self, listing: Listing | None = None) -> bool:
+        """Whether the whole store is in memory as it is now (its frame is cached)."""
+        cached = _frame_cache.get(self._key())
+        return cached is not None and cached[0] == (self.listing() if listing is None else listing)
+
+    def _frame(self) -> gpd.GeoDataFrame:
+        """The whole store's frame, cached until a file changes (callers must not modify it)."""
+        key = self._key()
+        with build_lock(key):
+            listing = self.listing()
+            cached = _frame_cache.get(key)
+            if cached is None or cached[0] != listing:
+                cached = (listing, _frame_from(self._collections(listing)))
+                _frame_cache[key] = cached
+        return cached[1]
+
+    def within(self, first: dt.date | None, last: dt.date | None, listing: Listing) -> Listing:
+        """The files of ``listing`` that may hold reports or events dated ``first..last``:
+        those named for a date in it, and those whose name gives no date."""
+        out = []
+        for name, st in listing:
+            d = name_date(name)
+            if d is None or ((first is None or d >= first) and (last is None or d <= last)):
+                out.append((name, st))
+        return tuple(out)
+
+    def partial_files(self, q: ViewQuery | None, listing: Listing) -> Listing | None:
+        """The files to read for ``q`` while the store is not in memory, or ``None`` when
+        the whole store should be read (no dates asked, or most of the store)."""
+        if q is None or (q.date_from is None and q.date_to is None) or self.is_read(listing):
+            return None
+        files = self.within(q.date_from, q.date_to, listing)
+        return files if few(len(files), len(listing)) else None
+
+    def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
+        """See :meth:`Store.load`; ``strict=True`` raises :class:`StoreError` on the first
+        unusable file instead of skipping it. Callers get their own frame.
+
+        A view of a few dates, asked before the store is in memory, is read from those
+        dates' files only (see the module docstring); its ``attrs["skipped"]`` then lists
+        the unusable files among them."""
+        where = lambda name: str(self.folder / name)  # noqa: E731
+        if not strict:
+            files = self.partial_files(q, self.listing())
+            if files is not None:
+                return view_of(_frame_from(self._collections_of(files)), q, False, where)
+        return view_of(self._frame(), q, strict, where)
+
+    def dates(self) -> list[dt.date]:
+        return dates_with_events(self._frame())
+
+    def quick_dates(self) -> list[dt.date]:
+        """From the file names while the store is not in memory (see :meth:`Store.quick_dates`)."""
+        listing = self.listing()
+        if self.is_read(listing):
+            return self.dates()
+        return quick_dates_of(listing, self._collections_of)
+
+    def reports(self) -> list[dict]:
+        return _reports_of(self.collections())
+
+    def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
+        files = self.within(first, last, self.listing())
+        return _dated(_reports_of(self._collections_of(files)), first, last)
+
+    def latest_report_date(self) -> dt.date | None:
+        return latest_by_names(self.listing(), self._collections_of)
+
+    def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
+        prefix = f"{date.isoformat()}_{fmt}"
+        names = []
+        for name in self._names():
+            if name[: -len(SUFFIX)] == prefix or name.startswith(prefix + "_"):
+                with contextlib.suppress(FileNotFoundError):
+                    st = os.stat(self.folder / name)
+                    if stat.S_ISREG(st.st_mode):
+                        names.append((name, (st.st_mtime_ns, st.st_size, st.st_ino)))
+        parsed = self._collections_of(names)
+        return [
+            r
+            for r in _reports_of(parsed)
+            if r["report"].get("date") == date.isoformat() and r["report"].get("format") == fmt
+        ]
 
     def describe(self, report_id: str, collection: Collection | None = None) -> str:
         """One line naming a stored report for messages: id, title, events, where."""
@@ -482,7 +560,84 @@ def _read(path: Path) -> Collection:
             data = fh.readall()
     except OSError as exc:
         return Collection(problem=f"not readable: {exc.strerror or exc}")
-    return parse_collection(data)
+    c = parse_collection(data)
+    named = name_date(path.name)
+    if c.problem is not None or named is None:
+        return c
+    day = named.isoformat()
+    report = c.meta.get("report")
+    said = report.get("date") if isinstance(report, dict) else None
+    others = sorted(d for d in _event_dates(c) if d != named)
+    if others or (said is not None and said != day):
+        what = f"events dated {others[0].isoformat()}" if others else f"a report dated {said!r}"
+        return Collection(problem=f"holds {what}, but its name says {day} (rename or rebuild it)")
+    return c
+
+
+Reader = Callable[[Listing], list[tuple[str, Collection]]]
+
+
+def latest_by_names(listing: Listing, read: Reader) -> dt.date | None:
+    """The newest report date, reading the files of one named date at a time from the
+    newest; the files whose names give no date are read first, as they may hold any date.
+    ``read`` reads some files of ``listing``."""
+    groups, undated = _grouped(listing)
+    loose = newest_date(_reports_of(read(undated)))
+    for d in sorted(groups, reverse=True):
+        if loose is not None and loose >= d:
+            return loose
+        if newest_date(_reports_of(read(groups[d]))) == d:
+            return d
+    return loose
+
+
+def quick_dates_of(listing: Listing, read: Reader) -> list[dt.date]:
+    """The dates the file names of ``listing`` give, and those of the events in files whose
+    names give none; the newest dates' files are read until one has events, so a first
+    look opens on a date with events. ``read`` reads some files of ``listing``."""
+    groups, undated = _grouped(listing)
+    loose: set[dt.date] = set()
+    for _, c in read(undated):
+        if c.problem is None:
+            loose.update(_event_dates(c))
+    out = sorted(loose | set(groups))
+    while out and out[-1] not in loose:
+        if any(c.problem is None and len(c.props) for _, c in read(groups[out[-1]])):
+            break
+        out.pop()
+    return out
+
+
+def _grouped(listing: Listing) -> tuple[dict[dt.date, Listing], Listing]:
+    """The files of ``listing`` by the date their names give, and those whose names give none."""
+    groups: dict[dt.date, list[tuple[str, Stamp]]] = {}
+    undated = []
+    for name, st in listing:
+        d = name_date(name)
+        if d is None:
+            undated.append((name, st))
+        else:
+            groups.setdefault(d, []).append((name, st))
+    return {d: tuple(v) for d, v in groups.items()}, tuple(undated)
+
+
+def _event_dates(c: Collection) -> set[dt.date]:
+    return {dt.date.fromisoformat(d) for d in pc.unique(c.props.column("date")).to_pylist() if d}
+
+
+def _frame_from(parsed: list[tuple[str, Collection]]) -> gpd.GeoDataFrame:
+    """The frame of the usable collections, listing the unusable ones in ``attrs``."""
+    gdf = frame_of([c for _, c in parsed])
+    gdf.attrs["skipped"] = [(n, c.problem) for n, c in parsed if c.problem is not None]
+    gdf.attrs["files"] = sum(c.problem is None for _, c in parsed)
+    return gdf
+
+
+def _dated(reports: list[dict], first: dt.date | None, last: dt.date | None) -> list[dict]:
+    """The reports dated ``first..last`` (a report without a readable date is left out)."""
+    lo = first.isoformat() if first else ""
+    hi = last.isoformat() if last else "9999-99-99"
+    return [r for r in reports if lo <= str(r["report"].get("date") or "") <= hi]
 
 
 def clear_cache() -> None:

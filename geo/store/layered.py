@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,14 +30,26 @@ import orjson
 from geo._io import atomic_write_text
 from geo.errors import ReportExists
 from geo.store.base import Store, WriteOutcome
-from geo.store.files import SUFFIX, FileStore, _entries, _same_text, view_of
-from geo.store.frame import frame_of
-from geo.store.query import ViewQuery
+from geo.store.files import (
+    SUFFIX,
+    FileStore,
+    Listing,
+    Reader,
+    _entries,
+    _frame_from,
+    _same_text,
+    build_lock,
+    few,
+    latest_by_names,
+    quick_dates_of,
+    view_of,
+)
+from geo.store.frame import Collection
+from geo.store.query import ViewQuery, dates_with_events
 from geo.store.records import ReportRecord
 
 HIDDEN = ".hidden"
 
-_lock = threading.Lock()
 _frame_cache: dict[str, tuple[object, gpd.GeoDataFrame]] = {}
 
 
@@ -140,39 +151,95 @@ class LayeredStore(Store):
             return ""
         return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
+    def _listings(self) -> tuple[set[str], Listing, Listing]:
+        return self.hidden(), self.base.listing(), self.uploads.listing()
+
     def _frame(self) -> gpd.GeoDataFrame:
         key = self.location
-        with _lock:
-            hidden = self.hidden()
-            listing = (self.base.listing(), self.uploads.listing(), tuple(sorted(hidden)))
+        with build_lock(f"layered:{key}"):
+            hidden, base, uploads = self._listings()
+            listing = (base, uploads, tuple(sorted(hidden)))
             cached = _frame_cache.get(key)
             if cached is None or cached[0] != listing:
-                shown = self._shown(hidden)
-                gdf = frame_of([c for _, c in shown])
-                gdf.attrs["skipped"] = [(n, c.problem) for n, c in shown if c.problem is not None]
-                gdf.attrs["files"] = sum(c.problem is None for _, c in shown)
-                cached = (listing, gdf)
+                cached = (listing, _frame_from(self._shown(hidden)))
                 _frame_cache[key] = cached
         return cached[1]
+
+    def is_read(self, listings: tuple[set[str], Listing, Listing] | None = None) -> bool:
+        """Whether both stores are in memory as they are now (see :meth:`FileStore.is_read`)."""
+        hidden, base, uploads = self._listings() if listings is None else listings
+        cached = _frame_cache.get(self.location)
+        return cached is not None and cached[0] == (base, uploads, tuple(sorted(hidden)))
 
     def _shown(self, hidden: set[str]) -> list:
         base = [(n, c) for n, c in self.base.collections() if n[: -len(SUFFIX)] not in hidden]
         return base + self.uploads.collections()
 
+    def _shown_between(
+        self,
+        first: dt.date | None,
+        last: dt.date | None,
+        hidden: set[str],
+        base: Listing,
+        uploads: Listing,
+    ) -> list[tuple[str, Collection]]:
+        """The shown files that may hold dates ``first..last`` (see :meth:`FileStore.within`)."""
+        below = self.base._collections_of(self.base.within(first, last, base))
+        above = self.uploads._collections_of(self.uploads.within(first, last, uploads))
+        return [(n, c) for n, c in below if n[: -len(SUFFIX)] not in hidden] + above
+
     def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
+        """See :meth:`FileStore.load`: a view of a few dates, asked before the stores are
+        in memory, is read from those dates' files only."""
+        if not strict and q is not None and (q.date_from or q.date_to):
+            listings = self._listings()
+            hidden, base, uploads = listings
+            first, last = q.date_from, q.date_to
+            if not self.is_read(listings):
+                n = len(self.base.within(first, last, base))
+                n += len(self.uploads.within(first, last, uploads))
+                if few(n, len(base) + len(uploads)):
+                    shown = self._shown_between(first, last, hidden, base, uploads)
+                    return view_of(_frame_from(shown), q, False, str)
         return view_of(self._frame(), q, strict, str)
 
+    def dates(self) -> list[dt.date]:
+        return dates_with_events(self._frame())
+
+    def _shown_listing(self) -> tuple[Listing, Reader]:
+        """The shown files (base files not hidden, then the uploads), and their reader."""
+        hidden, base, uploads = self._listings()
+        shown = tuple((n, st) for n, st in base if n[: -len(SUFFIX)] not in hidden) + uploads
+        in_uploads = set(uploads)
+
+        def read(files: Listing) -> list[tuple[str, Collection]]:
+            below = self.base._collections_of(f for f in files if f not in in_uploads)
+            return below + self.uploads._collections_of(f for f in files if f in in_uploads)
+
+        return shown, read
+
+    def quick_dates(self) -> list[dt.date]:
+        if self.is_read():
+            return self.dates()
+        return quick_dates_of(*self._shown_listing())
+
     def reports(self) -> list[dict]:
+        return self.reports_between(None, None)
+
+    def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
         hidden = self.hidden()
         base = [
             {**r, "layer": "base"}
-            for r in self.base.reports()
+            for r in self.base.reports_between(first, last)
             if r["file"][: -len(SUFFIX)] not in hidden
         ]
-        ups = [{**r, "layer": "uploads"} for r in self.uploads.reports()]
+        ups = [{**r, "layer": "uploads"} for r in self.uploads.reports_between(first, last)]
         out = base + ups
         out.sort(key=lambda r: (str(r["report"].get("date") or ""), r["file"]))
         return out
+
+    def latest_report_date(self) -> dt.date | None:
+        return latest_by_names(*self._shown_listing())
 
     def reports_on(self, date: dt.date, fmt: str) -> list[dict]:
         hidden = self.hidden()

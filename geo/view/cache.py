@@ -55,22 +55,45 @@ def place_events(location: str, stamp: str, place_id: str, _store: Store):
     return _store.place_events(place_id)
 
 
+# (location, stamp) of the stores whose exact dates are cached
+_exact_dates: set[tuple[str, str]] = set()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
-    return _store.dates()
+    out = _store.dates()
+    _exact_dates.add((location, stamp))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _quick_dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
+    return _store.quick_dates()
+
+
+def first_dates(location: str, stamp: str, _store: Store) -> list[dt.date]:
+    """The slider's dates for a session's first map: :func:`dates` once they are known,
+    else :meth:`~geo.store.base.Store.quick_dates`, which does not read the whole store
+    (a first visitor of a large file store waits for one day's files only)."""
+    if (location, stamp) in _exact_dates:
+        return dates(location, stamp, _store)
+    return _quick_dates(location, stamp, _store)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def latest_report(location: str, stamp: str, _store: Store) -> dt.date | None:
-    from geo.fetch.update import latest_report as newest
-
-    return newest(_store)
+    return _store.latest_report_date()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def date_labels(location: str, stamp: str, _store: Store) -> dict[dt.date, str]:
-    """The slider's label of each date ("07 Feb 2026"), made once, not on every run."""
-    return {d: d.strftime("%d %b %Y") for d in dates(location, stamp, _store)}
+def date_labels(location: str, stamp: str, _dates: list[dt.date]) -> dict[dt.date, str]:
+    """The slider's label of each date ("07 Feb 2026"), made once, not on every run
+    (made for the first run's dates: a date only the whole store has is labelled on use)."""
+    return {d: date_label(d) for d in _dates}
+
+
+def date_label(d: dt.date) -> str:
+    return d.strftime("%d %b %Y")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -78,15 +101,11 @@ def view_events(location: str, stamp: str, q: ViewQuery, _store: Store):
     return _store.load(q)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def evidence(location: str, stamp: str, _store: Store) -> pd.DataFrame:
-    return evidence_table(_store.reports())
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def view_map_data(location: str, stamp: str, q: ViewQuery, _store: Store) -> MapData:
     ranged = q.date_from != q.date_to
-    ev = evidence(location, stamp, _store)
+    # a label's evidence is of its own date: the view's reports are all it needs
+    ev = evidence_table(_store.reports_between(q.date_from, q.date_to))
     return map_data(view_events(location, stamp, q, _store), ranged, ev)
 
 

@@ -19,8 +19,9 @@ from geo.settings import settings
 from geo.view import state as vs
 
 
-def restore_from_url(dates: list[dt.date], fronts: list[str], place_ids) -> None:
-    """Seed widget state from the link once per session; say what had to be adjusted."""
+def restore_from_url(dates: list[dt.date], fronts, place_ids) -> None:
+    """Seed widget state from the link once per session; say what had to be adjusted
+    (``fronts`` and ``place_ids`` are called only for a link that names some)."""
     ss = st.session_state
     if ss.get("_restored"):
         return
@@ -62,6 +63,20 @@ def set_time(s: vs.ViewState) -> None:
     ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
     gap = vs.jumped_gap(before, s, dates_now())
     ss["_step_note"] = f"Stepped over a gap: {gap.text()}." if gap else None
+
+
+def fit_to_dates(dates: list[dt.date]) -> None:
+    """Keep the view on dates the store has (see :func:`geo.view.state.onto_dates`);
+    the sliders are replaced only when the view had to move."""
+    s = current_state()
+    moved = vs.onto_dates(s, dates)
+    if moved != s:
+        ss = st.session_state
+        ss["day"], ss["range"] = moved.day, moved.range
+        ss["_slider_gen"] = ss.get("_slider_gen", 0) + 1
+        shown = (s.day,) if s.mode == vs.DAY else s.range
+        gone = next((d for d in shown if d not in dates), shown[0])
+        ss["_step_note"] = f"No events on {gone.isoformat()} any more: moved to the nearest date."
 
 
 def dates_now() -> list[dt.date]:

@@ -156,11 +156,15 @@ def _range_from_link(
 
 
 def _list_param(
-    params: Mapping[str, str], name: str, allowed: Collection[str], notices: list[str]
+    params: Mapping[str, str],
+    name: str,
+    known: Collection[str] | Callable[[], Collection[str]],
+    notices: list[str],
 ) -> tuple[str, ...]:
     raw = params.get(name, "")
     if not raw:
         return ()
+    allowed = known() if callable(known) else known
     values = [v for v in (x.strip() for x in raw.split(",")) if v]
     by_fold = {a.casefold(): a for a in allowed}
     matched = [by_fold[v.casefold()] for v in values if v.casefold() in by_fold]
@@ -202,16 +206,16 @@ def map_view_params(
 def from_params(
     params: Mapping[str, str],
     dates: Sequence[dt.date],
-    fronts: Collection[str],
+    fronts: Callable[[], Collection[str]],
     place_ids: Callable[[], Collection[str]],
 ) -> Restored:
     """The view a link describes, moved onto dates and fronts the store has.
 
     Every adjustment is one notice: a bad or out-of-range date, a range with
     fewer reports than asked, an unknown or repeated filter value, a bad map
-    position, a place not in the data. ``place_ids`` is called only when the
-    link names a place: the list of all places is expensive and not needed
-    for most links.
+    position, a place not in the data. ``fronts`` and ``place_ids`` are called
+    only when the link names fronts or a place: both need the whole store,
+    which a first look at a large one does not wait for.
     """
     notices: list[str] = []
     state = default_state(dates)
@@ -266,12 +270,24 @@ def to_params(state: ViewState) -> dict[str, str]:
     return params
 
 
+def onto_dates(state: ViewState, dates: Sequence[dt.date]) -> ViewState:
+    """``state`` with its day and range ends on the nearest dates that have data: the
+    store can change under an open view (a report removed; a first look's dates, read
+    from file names, corrected once the whole store is read)."""
+    have = set(dates)
+    if not dates or (state.day in have and state.range[0] in have and state.range[1] in have):
+        return state
+    day, lo, hi = (d if d in have else nearest_date(dates, d) for d in (state.day, *state.range))
+    return replace(state, day=day, range=(min(lo, hi), hi))
+
+
 def step(state: ViewState, dates: Sequence[dt.date], delta: int) -> tuple[ViewState, bool]:
     """Move the day (or the whole range) by ``delta`` dates with data.
 
     Returns the new state and whether it moved; at either end it stays put
     (so Play knows to stop).
     """
+    state = onto_dates(state, dates)
     index = {d: i for i, d in enumerate(dates)}
     if state.mode == RANGE:
         a, b = (index[d] for d in state.range)
