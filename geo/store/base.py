@@ -135,9 +135,7 @@ class Store(ABC):
     def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
         """:meth:`reports` of the reports dated ``first..last`` (inclusive; ``None``: open);
         a store that can find them without reading the others does."""
-        lo = first.isoformat() if first else ""
-        hi = last.isoformat() if last else "9999-99-99"
-        return [r for r in self.reports() if lo <= str(r["report"].get("date") or "") <= hi]
+        return dated_between(self.reports(), first, last)
 
     def latest_report_date(self) -> dt.date | None:
         """The date of the newest report (any source, with events or not), or ``None``."""
@@ -195,3 +193,11 @@ def newest_date(reports: list[dict]) -> dt.date | None:
             continue
         best = d if best is None or d > best else best
     return best
+
+
+def dated_between(reports: list[dict], first: dt.date | None, last: dt.date | None) -> list[dict]:
+    """The :meth:`Store.reports` entries dated ``first..last`` (``None``: open); a report
+    without a date is left out unless both ends are open."""
+    lo = first.isoformat() if first else ""
+    hi = last.isoformat() if last else "9999-99-99"
+    return [r for r in reports if lo <= str(r["report"].get("date") or "") <= hi]

@@ -53,7 +53,7 @@ import pyarrow.compute as pc
 
 from geo._io import atomic_write_text
 from geo.errors import ReportExists, StoreBusy, StoreError
-from geo.store.base import Store, WriteOutcome, newest_date
+from geo.store.base import Store, WriteOutcome, dated_between, newest_date
 from geo.store.frame import Collection, frame_of, parse_collection
 from geo.store.query import ViewQuery, dates_with_events, filter_events
 from geo.store.records import ReportRecord, id_source_hash, source_hash, stored_source
@@ -490,7 +490,7 @@ class FileStore(Store):
 
     def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
         files = self.within(first, last, self.listing())
-        return _dated(_reports_of(self._collections_of(files)), first, last)
+        return dated_between(_reports_of(self._collections_of(files)), first, last)
 
     def latest_report_date(self) -> dt.date | None:
         return latest_by_names(self.listing(), self._collections_of)
@@ -631,13 +631,6 @@ def _frame_from(parsed: list[tuple[str, Collection]]) -> gpd.GeoDataFrame:
     gdf.attrs["skipped"] = [(n, c.problem) for n, c in parsed if c.problem is not None]
     gdf.attrs["files"] = sum(c.problem is None for _, c in parsed)
     return gdf
-
-
-def _dated(reports: list[dict], first: dt.date | None, last: dt.date | None) -> list[dict]:
-    """The reports dated ``first..last`` (a report without a readable date is left out)."""
-    lo = first.isoformat() if first else ""
-    hi = last.isoformat() if last else "9999-99-99"
-    return [r for r in reports if lo <= str(r["report"].get("date") or "") <= hi]
 
 
 def clear_cache() -> None:
