@@ -443,22 +443,12 @@ class FileStore(Store):
                 _frame_cache[key] = cached
         return cached[1]
 
-    def within(self, first: dt.date | None, last: dt.date | None, listing: Listing) -> Listing:
-        """The files of ``listing`` that may hold reports or events dated ``first..last``:
-        those named for a date in it, and those whose name gives no date."""
-        out = []
-        for name, st in listing:
-            d = name_date(name)
-            if d is None or ((first is None or d >= first) and (last is None or d <= last)):
-                out.append((name, st))
-        return tuple(out)
-
     def partial_files(self, q: ViewQuery | None, listing: Listing) -> Listing | None:
         """The files to read for ``q`` while the store is not in memory, or ``None`` when
         the whole store should be read (no dates asked, or most of the store)."""
         if q is None or (q.date_from is None and q.date_to is None) or self.is_read(listing):
             return None
-        files = self.within(q.date_from, q.date_to, listing)
+        files = within(q.date_from, q.date_to, listing)
         return files if few(len(files), len(listing)) else None
 
     def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
@@ -489,7 +479,7 @@ class FileStore(Store):
         return _reports_of(self.collections())
 
     def reports_between(self, first: dt.date | None, last: dt.date | None) -> list[dict]:
-        files = self.within(first, last, self.listing())
+        files = within(first, last, self.listing())
         return dated_between(_reports_of(self._collections_of(files)), first, last)
 
     def latest_report_date(self) -> dt.date | None:
@@ -575,6 +565,17 @@ def _read(path: Path) -> Collection:
 
 
 Reader = Callable[[Listing], list[tuple[str, Collection]]]
+
+
+def within(first: dt.date | None, last: dt.date | None, listing: Listing) -> Listing:
+    """The files of ``listing`` that may hold reports or events dated ``first..last``:
+    those named for a date in it, and those whose name gives no date."""
+    out = []
+    for name, st in listing:
+        d = name_date(name)
+        if d is None or ((first is None or d >= first) and (last is None or d <= last)):
+            out.append((name, st))
+    return tuple(out)
 
 
 def latest_by_names(listing: Listing, read: Reader) -> dt.date | None:

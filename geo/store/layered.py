@@ -43,6 +43,7 @@ from geo.store.files import (
     latest_by_names,
     quick_dates_of,
     view_of,
+    within,
 )
 from geo.store.frame import Collection
 from geo.store.query import ViewQuery, dates_with_events
@@ -175,40 +176,26 @@ class LayeredStore(Store):
         base = [(n, c) for n, c in self.base.collections() if n[: -len(SUFFIX)] not in hidden]
         return base + self.uploads.collections()
 
-    def _shown_between(
-        self,
-        first: dt.date | None,
-        last: dt.date | None,
-        hidden: set[str],
-        base: Listing,
-        uploads: Listing,
-    ) -> list[tuple[str, Collection]]:
-        """The shown files that may hold dates ``first..last`` (see :meth:`FileStore.within`)."""
-        below = self.base._collections_of(self.base.within(first, last, base))
-        above = self.uploads._collections_of(self.uploads.within(first, last, uploads))
-        return [(n, c) for n, c in below if n[: -len(SUFFIX)] not in hidden] + above
-
     def load(self, q: ViewQuery | None = None, strict: bool = False) -> gpd.GeoDataFrame:
         """See :meth:`FileStore.load`: a view of a few dates, asked before the stores are
         in memory, is read from those dates' files only."""
         if not strict and q is not None and (q.date_from or q.date_to):
             listings = self._listings()
-            hidden, base, uploads = listings
-            first, last = q.date_from, q.date_to
             if not self.is_read(listings):
-                n = len(self.base.within(first, last, base))
-                n += len(self.uploads.within(first, last, uploads))
-                if few(n, len(base) + len(uploads)):
-                    shown = self._shown_between(first, last, hidden, base, uploads)
-                    return view_of(_frame_from(shown), q, False, str)
+                shown, read = self._shown_listing(listings)
+                files = within(q.date_from, q.date_to, shown)
+                if few(len(files), len(shown)):
+                    return view_of(_frame_from(read(files)), q, False, str)
         return view_of(self._frame(), q, strict, str)
 
     def dates(self) -> list[dt.date]:
         return dates_with_events(self._frame())
 
-    def _shown_listing(self) -> tuple[Listing, Reader]:
+    def _shown_listing(
+        self, listings: tuple[set[str], Listing, Listing] | None = None
+    ) -> tuple[Listing, Reader]:
         """The shown files (base files not hidden, then the uploads), and their reader."""
-        hidden, base, uploads = self._listings()
+        hidden, base, uploads = self._listings() if listings is None else listings
         shown = tuple((n, st) for n, st in base if n[: -len(SUFFIX)] not in hidden) + uploads
         in_uploads = set(uploads)
 
